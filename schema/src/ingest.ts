@@ -1,0 +1,99 @@
+// The ingest batch: what the agent sends to POST /api/v1/ingest and integrators to the
+// ingestSamples mutation. Samples are grouped by host; the batch id makes re-sends idempotent.
+import { z } from 'zod';
+import { hostname, labels, labelValue, metricName } from './naming.ts';
+
+export const ingestLimits = {
+  samplesPerBatch: 100_000,
+  hostsPerBatch: 10_000,
+  /** Upper bound of a request body after gzip decompression. */
+  bodyBytes: 32 * 1024 * 1024,
+} as const;
+
+/** Timestamps are integer milliseconds since the epoch, from 2000-01-01 to 2100-01-01. */
+const MIN_TS = Date.UTC(2000, 0, 1);
+const MAX_TS = Date.UTC(2100, 0, 1);
+
+export const sampleInput = z.object({
+  metric: metricName,
+  labels: labels.optional(),
+  ts: z
+    .number({ error: 'ts must be a number of milliseconds since the epoch' })
+    .int('ts must be whole milliseconds')
+    .min(MIN_TS, 'ts is before the year 2000')
+    .max(MAX_TS, 'ts is after the year 2100'),
+  value: z.number({ error: 'value must be a number' }).finite('value must be a finite number'),
+});
+
+export const hostInput = z.object({
+  hostname,
+  os: z.string().max(100).optional(),
+  osVersion: z.string().max(200).optional(),
+  arch: z.string().max(50).optional(),
+  ips: z.array(z.string().max(64)).max(64).optional(),
+  labels: z.record(z.string().max(100), labelValue).optional(),
+  samples: z.array(sampleInput).max(ingestLimits.samplesPerBatch),
+});
+
+export const agentInfo = z.object({
+  version: z.string().max(50),
+  startedAt: z.number().int().optional(),
+  bufferDepth: z.number().int().min(0).optional(),
+});
+
+export const ingestBatch = z
+  .object({
+    batchId: z
+      .string()
+      .min(8, 'batchId must be at least 8 characters')
+      .max(128, 'batchId longer than 128 characters')
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'batchId may hold letters, digits and _ . : - only'),
+    agent: agentInfo.optional(),
+    hosts: z.array(hostInput).min(1, 'a batch needs at least one host').max(ingestLimits.hostsPerBatch),
+  })
+  .superRefine((batch, ctx) => {
+    const seen = new Set<string>();
+    batch.hosts.forEach((h, i) => {
+      if (seen.has(h.hostname)) {
+        ctx.addIssue({ code: 'custom', path: ['hosts', i, 'hostname'], message: `host ${h.hostname} appears twice in the batch` });
+      }
+      seen.add(h.hostname);
+    });
+    const total = batch.hosts.reduce((n, h) => n + h.samples.length, 0);
+    if (total > ingestLimits.samplesPerBatch) {
+      ctx.addIssue({ code: 'custom', path: ['hosts'], message: `more than ${ingestLimits.samplesPerBatch} samples in one batch` });
+    }
+  });
+
+export type SampleInput = z.infer<typeof sampleInput>;
+export type HostInput = z.infer<typeof hostInput>;
+export type IngestBatch = z.infer<typeof ingestBatch>;
+
+export interface IngestAck {
+  batchId: string;
+  /** samples written by this request (0 when the batch id was already stored) */
+  accepted: number;
+  duplicate: boolean;
+}
+
+/** One validation problem: where (e.g. `hosts[0].samples[12].value`) and what. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+}
+
+/** Validates a parsed body; returns the batch or the first issues, most specific first. */
+export function parseIngestBatch(
+  body: unknown,
+): { ok: true; batch: IngestBatch } | { ok: false; issues: FieldIssue[] } {
+  const result = ingestBatch.safeParse(body);
+  if (result.success) return { ok: true, batch: result.data };
+  const issues = result.error.issues.slice(0, 20).map((i) => ({ path: issuePath(i.path), message: i.message }));
+  return { ok: false, issues };
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalLabels, labels, metricName } from './naming.ts';
+
+describe('metric names', () => {
+  it.each(['os.cpu.usage', 'maximo.jvm.heap.used', 'a', 'os.disk.io_read_bytes'])('accepts %s', (name) => {
+    expect(metricName.safeParse(name).success).toBe(true);
+  });
+  it.each(['', 'OS.cpu', 'os..cpu', '.os', 'os.', 'os cpu', '1os', 'os.cpu-usage', 'x'.repeat(201)])(
+    'rejects %j',
+    (name) => {
+      expect(metricName.safeParse(name).success).toBe(false);
+    },
+  );
+});
+
+describe('labels', () => {
+  it('rejects reserved, malformed and oversized labels', () => {
+    expect(labels.safeParse({ host: 'a' }).success).toBe(false);
+    expect(labels.safeParse({ 'bad-key': 'a' }).success).toBe(false);
+    expect(labels.safeParse({ ok: 'x'.repeat(1025) }).success).toBe(false);
+    expect(labels.safeParse(Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v']))).success).toBe(false);
+    expect(labels.safeParse({ core: '0', mount: '/' }).success).toBe(true);
+  });
+  it('canonical form ignores key order and quotes values', () => {
+    expect(canonicalLabels({ b: '2', a: '1' })).toBe(canonicalLabels({ a: '1', b: '2' }));
+    expect(canonicalLabels({ a: 'x,b=y' })).not.toBe(canonicalLabels({ a: 'x', b: 'y' }));
+    expect(canonicalLabels({})).toBe('');
+  });
+});
