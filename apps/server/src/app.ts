@@ -1,0 +1,99 @@
+// The HTTP surface: /graphql (yoga + graphql-ws), /api/v1/ingest, /healthz, /metrics, GraphiQL's
+// assets and the workbench. app.ts builds it; main.ts listens.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { Database } from '@esmon/db';
+import { createAuthenticate } from './auth/authenticate.ts';
+import type { Config } from './config.ts';
+import type { EventBus } from './events/bus.ts';
+import type { GraphQLServices } from './graphql/context.ts';
+import { createGraphQL, graphiqlAssetsDir } from './graphql/yoga.ts';
+import { createStaticHandler } from './http/static-files.ts';
+import { createIngest } from './ingest/ingest-batch.ts';
+import { createIngestRoute } from './ingest/http.ts';
+import type { Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+
+export const defaultWorkbenchDir = fileURLToPath(new URL('../../workbench/public', import.meta.url));
+
+export interface CreateAppOptions {
+  db: Database;
+  bus: EventBus;
+  log: Logger;
+  config: Pick<Config, 'ESMON_SESSION_TTL' | 'ESMON_WORKBENCH_DIR'>;
+}
+
+export interface App {
+  server: Server;
+  services: GraphQLServices;
+  close(): Promise<void>;
+}
+
+const KNOWN_ROUTES = ['/graphql', '/api/v1/ingest', '/healthz', '/metrics'];
+
+function sendText(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export function createApp({ db, bus, log, config }: CreateAppOptions): App {
+  const metrics = createMetrics(() => db.sql.stats());
+  const authenticate = createAuthenticate(db.prisma);
+  const ingest = createIngest({ sql: db.sql, bus, metrics });
+  const services: GraphQLServices = { prisma: db.prisma, sql: db.sql, bus, ingest, sessionTtlSeconds: config.ESMON_SESSION_TTL };
+  const { yoga, attachWebSocket } = createGraphQL({ services, authenticate, log });
+  const ingestRoute = createIngestRoute({ authenticate, ingest, metrics, log });
+  const graphiqlAssets = createStaticHandler(graphiqlAssetsDir, '/graphiql/assets');
+  const workbench = createStaticHandler(config.ESMON_WORKBENCH_DIR ?? defaultWorkbenchDir, '/', 'index.html');
+
+  const healthz = async (res: ServerResponse) => {
+    try {
+      await db.sql.query('SELECT 1');
+      sendText(res, 200, 'application/json', JSON.stringify({ status: 'ok', database: 'ok' }));
+    } catch (err) {
+      log.warn({ err }, 'health check failed');
+      sendText(res, 503, 'application/json', JSON.stringify({ status: 'error', database: 'unreachable' }));
+    }
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse, pathname: string) => {
+    if (pathname === '/graphql') return yoga(req, res);
+    if (pathname === '/api/v1/ingest') return ingestRoute(req, res);
+    if (pathname === '/healthz') return healthz(res);
+    if (pathname === '/metrics') {
+      return sendText(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+    }
+    if (pathname.startsWith('/graphiql/assets/') && (await graphiqlAssets(req, res, pathname))) return;
+    if (pathname.startsWith('/api/')) return sendText(res, 404, 'application/json', JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${pathname}` } }));
+    if (await workbench(req, res, pathname)) return;
+    sendText(res, 404, 'text/plain', 'not found');
+  };
+
+  const server = createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const label = KNOWN_ROUTES.includes(pathname) ? pathname : 'other';
+    const stop = metrics.httpDuration.startTimer({ route: label });
+    res.on('finish', () => {
+      stop();
+      metrics.httpRequests.inc({ route: label, status: String(res.statusCode) });
+    });
+    route(req, res, pathname).catch((err: unknown) => {
+      log.error({ err, path: pathname }, 'request failed');
+      if (!res.headersSent) sendText(res, 500, 'application/json', JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }));
+      else res.end();
+    });
+  });
+  const closeWebSocket = attachWebSocket(server);
+
+  return {
+    server,
+    services,
+    close: async () => {
+      await closeWebSocket();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,11 @@
+// Every domain file registers its types on the one builder; this builds the executable schema.
+import { builder } from './builder.ts';
+import './user.ts';
+import './api-key.ts';
+import './host.ts';
+import './agent.ts';
+import './series.ts';
+import './ingest.ts';
+import './live.ts';
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,104 @@
+// POST /api/v1/ingest: the agent protocol. JSON, optionally gzip; the agent key in the
+// Authorization header. Every refusal is JSON { error: { code, message, details? } } with the
+// matching HTTP status, and nothing of a refused batch is stored.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createGunzip } from 'node:zlib';
+import { ingestLimits, parseIngestBatch, type FieldIssue } from '@esmon/schema';
+import { describeAuthFailure, type Authenticate } from '../auth/authenticate.ts';
+import type { Logger } from '../log.ts';
+import type { IngestMetrics } from '../metrics.ts';
+import { IngestForbiddenError, type Ingest } from './ingest-batch.ts';
+
+export interface IngestRouteOptions {
+  authenticate: Authenticate;
+  ingest: Ingest;
+  metrics: IngestMetrics;
+  log: Logger;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: FieldIssue[],
+  ) {
+    super(message);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** Reads the body, gunzipping when asked, refusing more than `limit` bytes either way. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'gzip' && encoding !== 'identity') {
+    throw new HttpError(415, 'UNSUPPORTED_ENCODING', `Content-Encoding ${encoding} is not supported (use gzip or none)`);
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new HttpError(413, 'TOO_LARGE', `body larger than ${limit} bytes`);
+  const source = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        req.unpipe();
+        req.resume();
+        throw new HttpError(413, 'TOO_LARGE', `body larger than ${limit} bytes${encoding === 'gzip' ? ' once decompressed' : ''}`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw new HttpError(400, 'BAD_ENCODING', `body is not valid gzip: ${(err as Error).message}`);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function createIngestRoute({ authenticate, ingest, metrics, log }: IngestRouteOptions) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
+      const auth = await authenticate(req.headers.authorization);
+      if (!auth.ok) throw new HttpError(401, 'UNAUTHENTICATED', describeAuthFailure(auth.reason));
+      if (auth.principal.kind === 'anonymous') throw new HttpError(401, 'UNAUTHENTICATED', describeAuthFailure('missing'));
+      const type = req.headers['content-type'] ?? '';
+      if (!type.startsWith('application/json')) {
+        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
+      }
+      const body = await readBody(req, ingestLimits.bodyBytes);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch (err) {
+        throw new HttpError(400, 'BAD_JSON', `body is not valid JSON: ${(err as Error).message}`);
+      }
+      const checked = parseIngestBatch(parsed);
+      if (!checked.ok) {
+        const first = checked.issues[0]!;
+        throw new HttpError(400, 'BAD_USER_INPUT', `${first.path || 'body'}: ${first.message}`, checked.issues);
+      }
+      const ack = await ingest(checked.batch, auth.principal).catch((err: unknown) => {
+        if (err instanceof IngestForbiddenError) throw new HttpError(403, 'FORBIDDEN', err.message);
+        throw err;
+      });
+      sendJson(res, 200, ack);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        if (err.code !== 'UNAUTHENTICATED' && err.code !== 'FORBIDDEN') metrics.ingestBatches.inc({ result: 'rejected' });
+        const error = { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+        sendJson(res, err.status, { error });
+        return;
+      }
+      metrics.ingestBatches.inc({ result: 'failed' });
+      log.error({ err }, 'ingest failed');
+      sendJson(res, 503, { error: { code: 'UNAVAILABLE', message: 'the batch was not stored; retry later' } }, { 'retry-after': '5' });
+    }
+  };
+}

@@ -1,0 +1,63 @@
+// The composition root: configuration → database (migrated) → admin → app → listening server.
+import type { AddressInfo } from 'node:net';
+import { migrate, openDatabase, type Database } from '@esmon/db';
+import { createApp } from './app.ts';
+import { ensureAdmin } from './auth/accounts.ts';
+import type { Config } from './config.ts';
+import { createEventBus, type EventBus } from './events/bus.ts';
+import { startLiveness } from './ingest/liveness.ts';
+import type { Logger } from './log.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Database;
+  bus: EventBus;
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  config: Config;
+  log: Logger;
+  /** Called once with a generated admin password, to show it to the person starting the server. */
+  onGeneratedPassword?: (email: string, password: string) => void;
+  /** An already-open database (tests); otherwise opened from the config. */
+  db?: Database;
+}
+
+export async function startServer({ config, log, onGeneratedPassword, db: given }: StartServerOptions): Promise<RunningServer> {
+  const db = given ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.ESMON_DATA_DIR }));
+  log.info({ database: db.describe }, 'database open');
+  try {
+    const { applied } = await migrate(db.sql);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    const admin = await ensureAdmin(db.prisma, config.ESMON_ADMIN_EMAIL, config.ESMON_ADMIN_PASSWORD);
+    if (admin.created) log.info({ email: admin.email }, 'admin user created');
+    if (admin.generatedPassword) onGeneratedPassword?.(admin.email, admin.generatedPassword);
+  } catch (err) {
+    if (!given) await db.close();
+    throw err;
+  }
+  const bus = createEventBus();
+  const app = createApp({ db, bus, log, config });
+  await new Promise<void>((resolve, reject) => {
+    app.server.once('error', reject);
+    app.server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const stopLiveness = startLiveness({ sql: db.sql, bus, log, offlineAfterMs: config.ESMON_HOST_OFFLINE_AFTER * 1000 });
+  const { port } = app.server.address() as AddressInfo;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  const url = `http://${host}:${port}`;
+  log.info({ url }, 'esmon server listening');
+  return {
+    url,
+    port,
+    db,
+    bus,
+    close: async () => {
+      stopLiveness();
+      await app.close();
+      if (!given) await db.close();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// The host registry on the ingest path: one set-based upsert per batch, reporting which hosts
+// changed status so the caller can publish after commit.
+import type { HostStatus, SqlRunner } from '@esmon/db';
+import type { HostInput } from '@esmon/schema';
+
+export interface UpsertedHost {
+  id: number;
+  hostname: string;
+  previous: HostStatus | null;
+}
+
+/** Marks the batch's hosts online and seen at `now`, creating unknown ones. */
+export async function upsertHosts(tx: SqlRunner, hosts: readonly HostInput[], now: Date): Promise<UpsertedHost[]> {
+  const prev = await tx.query<{ hostname: string; status: HostStatus }>(
+    'SELECT hostname, status FROM hosts WHERE hostname = ANY($1::text[]) FOR UPDATE',
+    [hosts.map((h) => h.hostname)],
+  );
+  const previous = new Map(prev.map((r) => [r.hostname, r.status]));
+  const rows = await tx.query<{ id: number; hostname: string }>(
+    `INSERT INTO hosts (hostname, os, os_version, arch, ips, labels, status, last_seen_at, updated_at)
+     SELECT h.hostname, h.os, h.os_version, h.arch,
+            COALESCE(ARRAY(SELECT jsonb_array_elements_text(h.ips)), ARRAY[]::text[]),
+            COALESCE(h.labels, '{}'::jsonb), 'online', $8, $8
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::int[])
+          AS h(hostname, os, os_version, arch, ips, labels, ord)
+     ORDER BY h.ord
+     ON CONFLICT (hostname) DO UPDATE SET
+       os = COALESCE(excluded.os, hosts.os),
+       os_version = COALESCE(excluded.os_version, hosts.os_version),
+       arch = COALESCE(excluded.arch, hosts.arch),
+       ips = CASE WHEN cardinality(excluded.ips) > 0 THEN excluded.ips ELSE hosts.ips END,
+       labels = hosts.labels || excluded.labels,
+       status = 'online',
+       last_seen_at = GREATEST(hosts.last_seen_at, excluded.last_seen_at),
+       updated_at = excluded.updated_at
+     RETURNING id, hostname`,
+    [
+      hosts.map((h) => h.hostname),
+      hosts.map((h) => h.os ?? null),
+      hosts.map((h) => h.osVersion ?? null),
+      hosts.map((h) => h.arch ?? null),
+      hosts.map((h) => (h.ips ? JSON.stringify(h.ips) : null)),
+      hosts.map((h) => (h.labels ? JSON.stringify(h.labels) : null)),
+      hosts.map((_, i) => i),
+      now,
+    ],
+  );
+  const ids = new Map(rows.map((r) => [r.hostname, r.id]));
+  return hosts.map((h) => ({ id: ids.get(h.hostname)!, hostname: h.hostname, previous: previous.get(h.hostname) ?? null }));
+}
+
+export interface AgentReport {
+  version: string;
+  startedAt?: number | undefined;
+  bufferDepth?: number | undefined;
+}
+
+/** Records the agent's heartbeat for each host of the batch. */
+export async function recordAgents(
+  tx: SqlRunner,
+  hostIds: readonly number[],
+  agent: AgentReport,
+  keyId: number | null,
+  now: Date,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO agents (host_id, key_id, version, started_at, last_heartbeat_at, buffer_depth, updated_at)
+     SELECT h, $2, $3, $4, $5, $6, $5 FROM unnest($1::int[]) AS h
+     ON CONFLICT (host_id) DO UPDATE SET
+       key_id = COALESCE(excluded.key_id, agents.key_id), version = excluded.version,
+       started_at = COALESCE(excluded.started_at, agents.started_at),
+       last_heartbeat_at = excluded.last_heartbeat_at, buffer_depth = excluded.buffer_depth,
+       updated_at = excluded.updated_at`,
+    [hostIds, keyId, agent.version, agent.startedAt ? new Date(agent.startedAt) : null, now, agent.bufferDepth ?? 0],
+  );
+}
+
+/** Hosts not seen for `offlineAfterMs` go offline; returns them so the caller can publish. */
+export async function markOfflineHosts(tx: SqlRunner, now: Date, offlineAfterMs: number) {
+  return tx.query<{ id: number; hostname: string }>(
+    `UPDATE hosts SET status = 'offline', updated_at = $1
+     WHERE status = 'online' AND last_seen_at < $2 RETURNING id, hostname`,
+    [now, new Date(now.getTime() - offlineAfterMs)],
+  );
+}

@@ -1,0 +1,98 @@
+// Boots the real server on port 0 against a real database (PostgreSQL when TEST_DATABASE_URL is
+// set, else PGlite) and gives tests a GraphQL client and an ingest client.
+import { gzipSync } from 'node:zlib';
+import { openTestDatabase, type TestDatabase } from '@esmon/db/testing';
+import { createApiKey, createUser } from '../src/auth/accounts.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import { startServer, type RunningServer } from '../src/main.ts';
+
+export const ADMIN = { email: 'admin@localhost', password: 'admin-password-1' };
+
+export interface GqlResult<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; details?: { path: string; message: string }[] } }[];
+}
+
+export interface TestServer extends RunningServer {
+  testDb: TestDatabase;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
+  login(email?: string, password?: string): Promise<string>;
+  userToken(role: 'viewer' | 'analyst' | 'admin'): Promise<string>;
+  agentKey(hostname: string): Promise<string>;
+  integrationKey(role: 'viewer' | 'analyst' | 'admin'): Promise<string>;
+  ingest(body: unknown, key: string | undefined, opts?: { gzip?: boolean; raw?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const testDb = await openTestDatabase({ migrated: false });
+  const config = loadConfig({ PORT: '0', ESMON_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'silent', ...env });
+  const server = await startServer({ config, log: createLogger(config.LOG_LEVEL), db: testDb });
+  let users = 0;
+
+  const gql: TestServer['gql'] = async (query, variables, token) => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, ...((await res.json()) as object) };
+  };
+
+  const login: TestServer['login'] = async (email = ADMIN.email, password = ADMIN.password) => {
+    const r = await gql<{ login: { token: string } }>(
+      'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+      { e: email, p: password },
+    );
+    if (!r.data?.login) throw new Error(`login failed: ${JSON.stringify(r.errors)}`);
+    return r.data.login.token;
+  };
+
+  return {
+    ...server,
+    testDb,
+    gql,
+    login,
+    async userToken(role) {
+      const email = `${role}${++users}@example.test`;
+      await createUser(testDb.prisma, { email, password: 'password-123', role });
+      return login(email, 'password-123');
+    },
+    async agentKey(hostname) {
+      return (await createApiKey(testDb.prisma, { kind: 'agent', name: `agent ${hostname}`, hostname })).secret;
+    },
+    async integrationKey(role) {
+      return (await createApiKey(testDb.prisma, { kind: 'integration', name: `int ${role}`, role })).secret;
+    },
+    async ingest(body, key, opts = {}) {
+      const json = opts.raw ?? JSON.stringify(body);
+      const payload = opts.gzip ? gzipSync(json) : json;
+      const res = await fetch(`${server.url}/api/v1/ingest`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(opts.gzip ? { 'content-encoding': 'gzip' } : {}),
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...opts.headers,
+        },
+        body: typeof payload === 'string' ? payload : new Uint8Array(payload),
+      });
+      return { status: res.status, body: await res.json().catch(() => undefined) };
+    },
+    close: async () => {
+      await server.close();
+      await testDb.close();
+    },
+  };
+}
+
+let batchSeq = 0;
+/** A well-formed batch of `n` samples of `metric` for one host, ending now. */
+export function batchFor(hostname: string, n = 3, metric = 'os.cpu.usage', batchId = `test-batch-${process.pid}-${++batchSeq}`) {
+  const now = Date.now();
+  return {
+    batchId,
+    hosts: [{ hostname, samples: Array.from({ length: n }, (_, i) => ({ metric, ts: now - (n - i) * 1000, value: i + 0.5 })) }],
+  };
+}
