@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// esmon-agent run --server URL --key KEY [--interval 10s] [--mock N] [--hostname H] [--once]
+import type { HostInput } from '@esmon/schema';
+import { createAgent, type AgentLog } from './agent.ts';
+import { collectSystem, hostFacts, hostInput } from './collect.ts';
+import { parseRunArgs, UsageError } from './options.ts';
+import { mockFleet } from './mock.ts';
+import { createTransport } from './transport.ts';
+
+const USAGE = `usage: esmon-agent run --server URL [--key KEY] [--interval 10s] [--hostname NAME] [--mock N] [--once]
+
+  --server URL     the esmon server, e.g. http://monitor.example:4000
+  --key KEY        the agent key (or set ESMON_AGENT_KEY, which keeps it out of the process list)
+  --interval D     collection interval: 500ms, 10s, 1m … (default 10s, at least 1s; 100ms with --mock)
+  --hostname NAME  the name to report (default: this machine's host name)
+  --mock N         simulate N hosts with realistic metrics instead of collecting this machine
+                   (needs an integration key with role analyst or admin)
+  --once           collect and send once, then exit`;
+
+const log: AgentLog = {
+  info: (m) => process.stderr.write(`${new Date().toISOString()} esmon-agent: ${m}\n`),
+  warn: (m) => process.stderr.write(`${new Date().toISOString()} esmon-agent: warning: ${m}\n`),
+  error: (m) => process.stderr.write(`${new Date().toISOString()} esmon-agent: error: ${m}\n`),
+};
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (command !== 'run') throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
+  const options = parseRunArgs(rest, process.env);
+  const send = createTransport({ server: options.server, key: options.key });
+  let collect: (ts: number) => Promise<HostInput[]>;
+  if (options.mock) {
+    const fleet = mockFleet(options.mock);
+    collect = async (ts) => fleet.tick(ts);
+  } else {
+    const facts = await hostFacts();
+    let reported = new Set<string>();
+    collect = async (ts) => {
+      const { samples, failures } = await collectSystem(ts);
+      const now = new Set(failures.map((f) => `${f.collector}: ${f.error}`));
+      for (const f of now) if (!reported.has(f)) log.warn(`collector ${f}`);
+      reported = now;
+      return [hostInput(options.hostname, facts, samples)];
+    };
+  }
+  let exitCode = 0;
+  const agent = createAgent({
+    intervalMs: options.intervalMs,
+    collect,
+    send,
+    log,
+    onFatal: (reason) => {
+      log.error(reason);
+      exitCode = 3;
+      void agent.stop().then(() => process.exit(exitCode));
+    },
+  });
+  const what = options.mock ? `${options.mock} simulated hosts` : `host ${options.hostname}`;
+  log.info(`sending ${what} to ${options.server} every ${options.intervalMs / 1000}s`);
+  if (options.once) {
+    await agent.tick();
+    await agent.flush();
+    await agent.stop();
+    process.exit(exitCode || (agent.stats.buffered > 0 ? 1 : 0));
+  }
+  await agent.start();
+  const stop = () => {
+    void agent.stop().then(() => process.exit(exitCode));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  const isUsage = err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
+  process.stderr.write(`esmon-agent: ${isUsage ? (err as Error).message : String((err as Error)?.stack ?? err)}\n`);
+  process.exit(isUsage ? 2 : 1);
+});
