@@ -12,7 +12,8 @@ export function wsClient(url: string, token?: string): Client {
 }
 
 export interface EventQueue<T> {
-  /** Resolves with the first unseen event matching `match`, or rejects on error or timeout. */
+  /** Resolves with the first unseen event matching `match` (events before it count as seen), or
+   *  rejects on error or timeout. */
   next(match?: (event: T) => boolean, timeoutMs?: number): Promise<T>;
   /** Calls `poke` until an event matching `match` arrives (the server acknowledges no subscribe). */
   nextPoking(poke: () => Promise<unknown>, match?: (event: T) => boolean, timeoutMs?: number): Promise<T>;
@@ -34,7 +35,7 @@ export function subscribe<T>(client: Client, query: string, variables: Record<st
   });
   const take = (match: (e: T) => boolean): T | undefined => {
     const i = events.findIndex(match);
-    return i < 0 ? undefined : events.splice(i, 1)[0];
+    return i < 0 ? undefined : events.splice(0, i + 1)[i];
   };
   const queue: EventQueue<T> = {
     async next(match = () => true, timeoutMs = 5000) {
