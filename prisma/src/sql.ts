@@ -1,13 +1,21 @@
 // The raw-SQL interface for hot paths (ingest, range queries, the migrator), over the same
 // connection(s) Prisma uses: a pg pool against PostgreSQL, or the one PGlite instance.
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 
 /** What a query can run on: the pool, one checked-out connection, or a transaction. */
 export interface SqlRunner {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs a script of several statements (no parameters). */
   exec(script: string): Promise<void>;
+  /**
+   * Streams `data` into `COPY <target> FROM STDIN <options>` (e.g. `samples (series_id, ts, value)`
+   * with `(FORMAT binary)`); resolves with the rows copied.
+   */
+  copyFrom(target: string, options: string, data: Uint8Array): Promise<number>;
 }
 
 export interface PoolStats {
@@ -26,8 +34,25 @@ export interface Sql extends SqlRunner {
   close(): Promise<void>;
 }
 
+async function pgCopy(client: pg.PoolClient, target: string, options: string, data: Uint8Array): Promise<number> {
+  const stream = client.query(copyFromStdin(`COPY ${target} FROM STDIN ${options}`));
+  await pipeline(Readable.from([data]), stream);
+  return stream.rowCount ?? 0;
+}
+
 function pgRunner(client: pg.Pool | pg.PoolClient): SqlRunner {
   return {
+    async copyFrom(target, options, data) {
+      if (!('release' in client)) {
+        const conn = await client.connect();
+        try {
+          return await pgCopy(conn, target, options, data);
+        } finally {
+          conn.release();
+        }
+      }
+      return pgCopy(client, target, options, data);
+    },
     async query<R>(text: string, params?: readonly unknown[]) {
       const res = await client.query(text, params as unknown[] | undefined);
       return res.rows as R[];
@@ -70,6 +95,11 @@ export function sqlFromPool(pool: pg.Pool): Sql {
 
 function pgliteRunner(db: PGlite | Transaction): SqlRunner {
   return {
+    async copyFrom(target, options, data) {
+      // PGlite reads COPY input from the virtual file /dev/blob
+      const res = await db.query(`COPY ${target} FROM '/dev/blob' ${options}`, [], { blob: new Blob([data as Uint8Array<ArrayBuffer>]) });
+      return res.affectedRows ?? 0;
+    },
     async query<R>(text: string, params?: readonly unknown[]) {
       const res = await db.query<R>(text, params as unknown[] | undefined);
       return res.rows;
@@ -103,6 +133,7 @@ export function sqlFromPglite(db: PGlite): Sql {
   return {
     kind: 'pglite',
     query: (text, params) => track(runner.query(text, params)),
+    copyFrom: (target, options, data) => track(runner.copyFrom(target, options, data)),
     exec: (script) => track(runner.exec(script)),
     withConnection,
     transaction: (fn) => track(db.transaction((tx) => fn(pgliteRunner(tx)))),

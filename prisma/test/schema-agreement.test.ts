@@ -28,6 +28,7 @@ interface DmmfIndex {
   model: string;
   type: 'id' | 'unique' | 'normal' | 'fulltext';
   dbName?: string | null;
+  algorithm?: string;
   fields: { name: string }[];
 }
 interface Dmmf {
@@ -56,6 +57,7 @@ function expectedType(f: DmmfField): string {
     Float: 'float8',
     DateTime: 'timestamp(3)',
     Json: 'jsonb',
+    Bytes: 'bytea',
   };
   const t = base[f.type];
   if (!t) throw new Error(`no mapping for ${f.type}`);
@@ -73,8 +75,9 @@ describe(`schema.prisma and the migrated database agree (${testDatabaseKind()})`
 
   it('has exactly the tables of the schema', async () => {
     const rows = await db.sql.query<{ table_name: string }>(
-      `SELECT table_name FROM information_schema.tables
-       WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' AND table_type = 'BASE TABLE'`,
+      `SELECT c.relname AS table_name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+         AND c.relname <> '_prisma_migrations'`,
     );
     expect(rows.map((r) => r.table_name).sort()).toEqual(dmmf.models.map(tableOf).sort());
   });
@@ -102,8 +105,8 @@ describe(`schema.prisma and the migrated database agree (${testDatabaseKind()})`
               a.atthasdef AS has_default
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-         AND c.relname <> '_prisma_migrations'`,
+       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0
+         AND NOT a.attisdropped AND c.relname <> '_prisma_migrations'`,
     );
     const normalize = (t: string) =>
       t
@@ -132,17 +135,25 @@ describe(`schema.prisma and the migrated database agree (${testDatabaseKind()})`
     expect(actual).toEqual(expected);
   });
 
-  it('has the primary keys, unique and plain indexes under Prisma’s names', async () => {
-    const rows = await db.sql.query<{ name: string; table_name: string; columns: string[]; is_unique: boolean; is_primary: boolean }>(
+  it('has the primary keys, unique and plain indexes under Prisma’s names, with their methods', async () => {
+    const rows = await db.sql.query<{
+      name: string;
+      table_name: string;
+      columns: string[];
+      is_unique: boolean;
+      is_primary: boolean;
+      method: string;
+    }>(
       `SELECT i.relname AS name, t.relname AS table_name, ix.indisunique AS is_unique, ix.indisprimary AS is_primary,
+              am.amname AS method,
               array(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
                     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns
        FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid
-       JOIN pg_namespace n ON n.oid = t.relnamespace
-       WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations'`,
+       JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
+       WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations' AND NOT t.relispartition`,
     );
     const actual = rows
-      .map((r) => `${r.name} on ${r.table_name}(${r.columns.join(',')}) ${r.is_primary ? 'pk' : r.is_unique ? 'unique' : 'index'}`)
+      .map((r) => `${r.name} on ${r.table_name}(${r.columns.join(',')}) ${r.is_primary ? 'pk' : r.is_unique ? 'unique' : 'index'} ${r.method}`)
       .sort();
     const expected = dmmf.indexes
       .map((ix) => {
@@ -152,7 +163,7 @@ describe(`schema.prisma and the migrated database agree (${testDatabaseKind()})`
         const suffix = ix.type === 'id' ? 'pkey' : ix.type === 'unique' ? 'key' : 'idx';
         const name = ix.dbName ?? (ix.type === 'id' ? `${table}_pkey` : `${table}_${cols.join('_')}_${suffix}`);
         const kind = ix.type === 'id' ? 'pk' : ix.type === 'unique' ? 'unique' : 'index';
-        return `${name} on ${table}(${cols.join(',')}) ${kind}`;
+        return `${name} on ${table}(${cols.join(',')}) ${kind} ${(ix.algorithm ?? 'btree').toLowerCase()}`;
       })
       .sort();
     expect(actual).toEqual(expected);
