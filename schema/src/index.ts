@@ -1,2 +1,3 @@
 export * from './naming.ts';
 export * from './ingest.ts';
+export * from './selector.ts';
