@@ -83,3 +83,50 @@ export async function markOfflineHosts(tx: SqlRunner, now: Date, offlineAfterMs:
     [now, new Date(now.getTime() - offlineAfterMs)],
   );
 }
+
+/** What a host last reported, to tell whether an upsert would change anything. */
+export const hostFingerprint = (h: HostInput) =>
+  JSON.stringify([h.os ?? null, h.osVersion ?? null, h.arch ?? null, h.ips ?? null, h.labels ?? null]);
+
+export interface HostRefresh {
+  hosts: UpsertedHost[];
+  /** hosts whose agent heartbeat is older than the refresh interval */
+  staleAgents: Set<string>;
+}
+
+/**
+ * upsertHosts for a group commit: hosts that are online, were seen within `refreshMs` and report
+ * the same facts as last time are not rewritten (a busy fleet would otherwise update every host
+ * row on every batch). `fingerprints` remembers what each host last reported.
+ */
+export async function refreshHosts(
+  tx: SqlRunner,
+  hosts: readonly HostInput[],
+  now: Date,
+  refreshMs: number,
+  fingerprints: Map<string, string>,
+): Promise<HostRefresh> {
+  const names = [...new Set(hosts.map((h) => h.hostname))].sort();
+  const rows = await tx.query<{ id: number; hostname: string; status: HostStatus; fresh: boolean; agent_fresh: boolean }>(
+    `SELECT h.id, h.hostname, h.status, h.last_seen_at >= $2 AS fresh,
+            COALESCE(a.last_heartbeat_at >= $2, false) AS agent_fresh
+     FROM hosts h LEFT JOIN agents a ON a.host_id = h.id WHERE h.hostname = ANY($1::text[])`,
+    [names, new Date(now.getTime() - refreshMs)],
+  );
+  const known = new Map(rows.map((r) => [r.hostname, r]));
+  const latest = new Map(hosts.map((h) => [h.hostname, h]));
+  const stale = names
+    .map((n) => latest.get(n)!)
+    .filter((h) => {
+      const r = known.get(h.hostname);
+      return !r || r.status !== 'online' || !r.fresh || fingerprints.get(h.hostname) !== hostFingerprint(h);
+    });
+  const upserted = stale.length > 0 ? await upsertHosts(tx, stale, now) : [];
+  for (const h of stale) fingerprints.set(h.hostname, hostFingerprint(h));
+  const byName = new Map(upserted.map((u) => [u.hostname, u]));
+  const result = names.map(
+    (n) => byName.get(n) ?? { id: known.get(n)!.id, hostname: n, previous: known.get(n)!.status },
+  );
+  const staleAgents = new Set(names.filter((n) => !known.get(n)?.agent_fresh));
+  return { hosts: result, staleAgents };
+}

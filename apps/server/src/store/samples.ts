@@ -1,52 +1,33 @@
-// Sample writes and reads: set-based raw SQL, never row by row.
+// The newest sample of a host's metric, wherever it lives: the raw table, or — for a series quiet
+// since its last hour was compacted — the newest chunk.
 import type { SqlRunner } from '@esmon/db';
-
-export interface SampleColumns {
-  seriesIds: number[];
-  /** milliseconds since the epoch */
-  ts: number[];
-  values: number[];
-}
-
-/** Inserts a batch in one statement; a second sample for the same series and instant is ignored. */
-export async function insertSamples(tx: SqlRunner, cols: SampleColumns): Promise<number> {
-  if (cols.seriesIds.length === 0) return 0;
-  const rows = await tx.query<{ n: number }>(
-    `WITH ins AS (
-       INSERT INTO samples (series_id, ts, value)
-       SELECT s, to_timestamp(t / 1000.0), v FROM unnest($1::int4[], $2::float8[], $3::float8[]) AS u(s, t, v)
-       ON CONFLICT (series_id, ts) DO NOTHING RETURNING 1)
-     SELECT count(*)::int AS n FROM ins`,
-    [cols.seriesIds, cols.ts, cols.values],
-  );
-  return rows[0]?.n ?? 0;
-}
+import { decodeChunk } from './codec.ts';
 
 export interface Point {
   ts: Date;
   value: number;
 }
 
-export async function readSamples(db: SqlRunner, seriesId: number, from: Date, to: Date, limit: number): Promise<Point[]> {
-  return db.query<Point>(
-    `SELECT ts, value FROM samples WHERE series_id = $1 AND ts >= $2 AND ts <= $3 ORDER BY ts LIMIT $4`,
-    [seriesId, from, to, limit],
-  );
-}
-
-/** The newest sample of a host's metric; the label-less series first (e.g. total CPU over per-core). */
+/** The label-less series first (e.g. total CPU over per-core), then the most recent. */
 export async function latestSample(
   db: SqlRunner,
   hostId: number,
   metric: string,
   labels?: Record<string, string>,
 ): Promise<(Point & { labels: Record<string, string> }) | undefined> {
-  const rows = await db.query<Point & { labels: Record<string, string> }>(
-    `SELECT s.ts, s.value, se.labels FROM series se
-     JOIN LATERAL (SELECT ts, value FROM samples WHERE series_id = se.id ORDER BY ts DESC LIMIT 1) s ON true
+  const rows = await db.query<{ ts: Date | null; value: number | null; data: Uint8Array | null; labels: Record<string, string> }>(
+    `SELECT s.ts, s.value, c.data, se.labels FROM series se
+     LEFT JOIN LATERAL (SELECT ts, value FROM samples WHERE series_id = se.id ORDER BY ts DESC LIMIT 1) s ON true
+     LEFT JOIN LATERAL (SELECT data FROM sample_chunks WHERE series_id = se.id AND s.ts IS NULL ORDER BY start DESC LIMIT 1) c ON true
      WHERE se.host_id = $1 AND se.metric = $2 AND ($3::jsonb IS NULL OR se.labels @> $3::jsonb)
-     ORDER BY (se.labels_key = '') DESC, s.ts DESC LIMIT 1`,
+       AND (s.ts IS NOT NULL OR c.data IS NOT NULL)
+     ORDER BY (se.labels_key = '') DESC, se.last_seen_at DESC, s.ts DESC NULLS LAST LIMIT 1`,
     [hostId, metric, labels ? JSON.stringify(labels) : null],
   );
-  return rows[0];
+  const row = rows[0];
+  if (!row) return undefined;
+  if (row.ts) return { ts: row.ts, value: Number(row.value), labels: row.labels };
+  const chunk = decodeChunk(row.data!);
+  const last = chunk.ts.length - 1;
+  return { ts: new Date(chunk.ts[last]!), value: chunk.values[last]!, labels: row.labels };
 }
