@@ -13,12 +13,14 @@ import { createIngest } from './ingest/ingest-batch.ts';
 import { createIngestRoute } from './ingest/http.ts';
 import type { Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import type { Store } from './store/store.ts';
 
 export const defaultWorkbenchDir = fileURLToPath(new URL('../../workbench/public', import.meta.url));
 
 export interface CreateAppOptions {
   db: Database;
   bus: EventBus;
+  store: Store;
   log: Logger;
   config: Pick<Config, 'ESMON_SESSION_TTL' | 'ESMON_WORKBENCH_DIR'>;
 }
@@ -36,11 +38,22 @@ function sendText(res: ServerResponse, status: number, type: string, body: strin
   res.end(body);
 }
 
-export function createApp({ db, bus, log, config }: CreateAppOptions): App {
-  const metrics = createMetrics(() => db.sql.stats());
+export function createApp({ db, bus, store, log, config }: CreateAppOptions): App {
+  const metrics = createMetrics(
+    () => db.sql.stats(),
+    () => store.writer.depth(),
+  );
+  store.onGroup((g) => metrics.ingestGroupSamples.observe(g.samples));
   const authenticate = createAuthenticate(db.prisma);
-  const ingest = createIngest({ sql: db.sql, bus, metrics });
-  const services: GraphQLServices = { prisma: db.prisma, sql: db.sql, bus, ingest, sessionTtlSeconds: config.ESMON_SESSION_TTL };
+  const ingest = createIngest({ writer: store.writer, bus, metrics, window: store.window });
+  const services: GraphQLServices = {
+    prisma: db.prisma,
+    sql: db.sql,
+    bus,
+    ingest,
+    store,
+    sessionTtlSeconds: config.ESMON_SESSION_TTL,
+  };
   const { yoga, attachWebSocket } = createGraphQL({ services, authenticate, log });
   const ingestRoute = createIngestRoute({ authenticate, ingest, metrics, log });
   const graphiqlAssets = createStaticHandler(graphiqlAssetsDir, '/graphiql/assets');

@@ -8,6 +8,22 @@ const seconds = (name: string, fallback: number) =>
     .positive(`${name} must be positive`)
     .default(fallback);
 
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+/** A duration like `90s`, `10m`, `2h`, `14d`, `2w` (or plain seconds), parsed to seconds. */
+const duration = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$/.exec(v);
+      if (!m || Number(m[1]) <= 0) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration like 90s, 10m, 2h, 14d or 2w (got "${v}")` });
+        return z.NEVER;
+      }
+      return Number(m[1]) * UNITS[m[2] || 's']!;
+    });
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
@@ -35,6 +51,21 @@ const configSchema = z.object({
   ESMON_SESSION_TTL: seconds('ESMON_SESSION_TTL', 12 * 3600),
   ESMON_HOST_OFFLINE_AFTER: seconds('ESMON_HOST_OFFLINE_AFTER', 60),
   ESMON_WORKBENCH_DIR: z.string().optional(),
+  ESMON_RETENTION_RAW: duration('ESMON_RETENTION_RAW', '14d'),
+  ESMON_RETENTION_1M: duration('ESMON_RETENTION_1M', '90d'),
+  ESMON_RETENTION_1H: duration('ESMON_RETENTION_1H', '730d'),
+  ESMON_INGEST_MAX_AGE: duration('ESMON_INGEST_MAX_AGE', '7d'),
+  ESMON_INGEST_MAX_FUTURE: duration('ESMON_INGEST_MAX_FUTURE', '10m'),
+  ESMON_INGEST_QUEUE_SAMPLES: z.coerce
+    .number({ error: 'ESMON_INGEST_QUEUE_SAMPLES must be a number' })
+    .int('ESMON_INGEST_QUEUE_SAMPLES must be a whole number')
+    .min(10_000, 'ESMON_INGEST_QUEUE_SAMPLES must be at least 10000')
+    .default(1_000_000),
+  ESMON_COMPACT_AFTER: duration('ESMON_COMPACT_AFTER', '2h'),
+  ESMON_MAINTENANCE_INTERVAL: duration('ESMON_MAINTENANCE_INTERVAL', '60s'),
+}).refine((c) => c.ESMON_INGEST_MAX_AGE < c.ESMON_RETENTION_RAW, {
+  path: ['ESMON_INGEST_MAX_AGE'],
+  message: 'ESMON_INGEST_MAX_AGE must be shorter than ESMON_RETENTION_RAW (older samples would be dropped at once)',
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -7,12 +7,14 @@ import type { Config } from './config.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import { startLiveness } from './ingest/liveness.ts';
 import type { Logger } from './log.ts';
+import { createStore, type Store } from './store/store.ts';
 
 export interface RunningServer {
   url: string;
   port: number;
   db: Database;
   bus: EventBus;
+  store: Store;
   close(): Promise<void>;
 }
 
@@ -39,7 +41,10 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     throw err;
   }
   const bus = createEventBus();
-  const app = createApp({ db, bus, log, config });
+  const store = createStore(db.sql, log, config);
+  // partitions for today and the next days exist before the first sample arrives
+  await store.maintenance.run();
+  const app = createApp({ db, bus, store, log, config });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
     app.server.listen(config.PORT, config.HOST, () => resolve());
@@ -49,14 +54,18 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}`;
   log.info({ url }, 'esmon server listening');
+  store.maintenance.start();
   return {
     url,
     port,
     db,
     bus,
+    store,
     close: async () => {
       stopLiveness();
+      await store.maintenance.stop();
       await app.close();
+      await store.writer.drain();
       if (!given) await db.close();
     },
   };

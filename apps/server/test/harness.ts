@@ -22,7 +22,7 @@ export interface TestServer extends RunningServer {
   userToken(role: 'viewer' | 'analyst' | 'admin'): Promise<string>;
   agentKey(hostname: string): Promise<string>;
   integrationKey(role: 'viewer' | 'analyst' | 'admin'): Promise<string>;
-  ingest(body: unknown, key: string | undefined, opts?: { gzip?: boolean; raw?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  ingest(body: unknown, key: string | undefined, opts?: { gzip?: boolean; raw?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: any; retryAfter?: string }>;
 }
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
@@ -78,7 +78,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
         },
         body: typeof payload === 'string' ? payload : new Uint8Array(payload),
       });
-      return { status: res.status, body: await res.json().catch(() => undefined) };
+      return { status: res.status, body: await res.json().catch(() => undefined), retryAfter: res.headers.get('retry-after') ?? undefined };
     },
     close: async () => {
       await server.close();

@@ -4,11 +4,11 @@ import { GraphQLError } from 'graphql';
 import type { ZodType } from 'zod';
 import { issuePath, type FieldIssue } from '@esmon/schema';
 
-/** BAD_USER_INPUT, NOT_FOUND, CONFLICT, UNAUTHENTICATED, FORBIDDEN */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN';
+/** BAD_USER_INPUT, NOT_FOUND, CONFLICT, UNAUTHENTICATED, FORBIDDEN, BUSY (retry later) */
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BUSY';
 
-export function userError(code: ErrorCode, message: string, details?: FieldIssue[]): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...(details ? { details } : {}) } });
+export function userError(code: ErrorCode, message: string, details?: FieldIssue[], extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...(details ? { details } : {}), ...extra } });
 }
 
 export function inputError(issues: FieldIssue[]): GraphQLError {

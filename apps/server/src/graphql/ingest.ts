@@ -1,5 +1,6 @@
 import { parseIngestBatch } from '@esmon/schema';
-import { IngestForbiddenError } from '../ingest/ingest-batch.ts';
+import { IngestForbiddenError, IngestRejectedError } from '../ingest/ingest-batch.ts';
+import { IngestBusyError } from '../store/sample-writer.ts';
 import { builder } from './builder.ts';
 import { inputError, userError } from './errors.ts';
 
@@ -64,6 +65,8 @@ builder.mutationField('ingestSamples', (t) =>
         return await ctx.ingest(checked.batch, ctx.principal);
       } catch (err) {
         if (err instanceof IngestForbiddenError) throw userError('FORBIDDEN', err.message);
+        if (err instanceof IngestRejectedError) throw inputError(err.issues.map((i) => ({ ...i, path: `batch.${i.path}` })));
+        if (err instanceof IngestBusyError) throw userError('BUSY', err.message, undefined, { retryAfterSeconds: err.retryAfterSeconds });
         throw err;
       }
     },

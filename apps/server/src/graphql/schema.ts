@@ -5,6 +5,7 @@ import './api-key.ts';
 import './host.ts';
 import './agent.ts';
 import './series.ts';
+import './store.ts';
 import './ingest.ts';
 import './live.ts';
 

@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import { labels as labelsSchema, metricName } from '@esmon/schema';
-import { readSamples } from '../store/samples.ts';
 import { builder } from './builder.ts';
-import { idArg, userError, validate } from './errors.ts';
+import { idArg, validate } from './errors.ts';
+
+export const SamplePoint = builder.objectRef<{ ts: Date; value: number }>('SamplePoint').implement({
+  authScopes: { viewer: true },
+  fields: (t) => ({
+    ts: t.expose('ts', { type: 'DateTime' }),
+    value: t.exposeFloat('value'),
+  }),
+});
 
 builder.prismaObject('Series', {
   authScopes: { viewer: true },
@@ -13,14 +20,6 @@ builder.prismaObject('Series', {
     host: t.relation('host'),
     firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
     lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime' }),
-  }),
-});
-
-const SamplePoint = builder.objectRef<{ ts: Date; value: number }>('SamplePoint').implement({
-  authScopes: { viewer: true },
-  fields: (t) => ({
-    ts: t.expose('ts', { type: 'DateTime' }),
-    value: t.exposeFloat('value'),
   }),
 });
 
@@ -49,26 +48,6 @@ builder.queryField('series', (t) =>
       const found = await ctx.prisma.series.findMany({ ...query, where: { id: { in: ids } } });
       const order = new Map(ids.map((id, i) => [id, i]));
       return found.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-    },
-  }),
-);
-
-builder.queryField('samples', (t) =>
-  t.field({
-    type: [SamplePoint],
-    authScopes: { viewer: true },
-    description: 'Raw samples of one series in [from, to], oldest first, at most `limit`',
-    args: {
-      seriesId: t.arg.id({ required: true }),
-      from: t.arg({ type: 'DateTime', required: true }),
-      to: t.arg({ type: 'DateTime', required: true }),
-      limit: t.arg.int({ defaultValue: 10_000 }),
-    },
-    resolve: (_root, args, ctx) => {
-      const seriesId = idArg(args.seriesId, 'seriesId');
-      if (args.from > args.to) throw userError('BAD_USER_INPUT', 'from must not be after to');
-      const limit = validate(z.number().int().min(1).max(100_000), args.limit ?? 10_000, 'limit');
-      return readSamples(ctx.sql, seriesId, args.from, args.to, limit);
     },
   }),
 );

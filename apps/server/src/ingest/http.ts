@@ -7,7 +7,8 @@ import { ingestLimits, parseIngestBatch, type FieldIssue } from '@esmon/schema';
 import { describeAuthFailure, type Authenticate } from '../auth/authenticate.ts';
 import type { Logger } from '../log.ts';
 import type { IngestMetrics } from '../metrics.ts';
-import { IngestForbiddenError, type Ingest } from './ingest-batch.ts';
+import { IngestBusyError } from '../store/sample-writer.ts';
+import { IngestForbiddenError, IngestRejectedError, type Ingest } from './ingest-batch.ts';
 
 export interface IngestRouteOptions {
   authenticate: Authenticate;
@@ -22,6 +23,7 @@ class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: FieldIssue[],
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -86,14 +88,19 @@ export function createIngestRoute({ authenticate, ingest, metrics, log }: Ingest
       }
       const ack = await ingest(checked.batch, auth.principal).catch((err: unknown) => {
         if (err instanceof IngestForbiddenError) throw new HttpError(403, 'FORBIDDEN', err.message);
+        if (err instanceof IngestRejectedError) throw new HttpError(400, 'BAD_USER_INPUT', err.message, err.issues);
+        if (err instanceof IngestBusyError) {
+          throw new HttpError(429, 'BUSY', err.message, undefined, { 'retry-after': String(err.retryAfterSeconds) });
+        }
         throw err;
       });
       sendJson(res, 200, ack);
     } catch (err) {
       if (err instanceof HttpError) {
-        if (err.code !== 'UNAUTHENTICATED' && err.code !== 'FORBIDDEN') metrics.ingestBatches.inc({ result: 'rejected' });
+        if (err.code === 'BUSY') metrics.ingestBatches.inc({ result: 'busy' });
+        else if (err.code !== 'UNAUTHENTICATED' && err.code !== 'FORBIDDEN') metrics.ingestBatches.inc({ result: 'rejected' });
         const error = { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
-        sendJson(res, err.status, { error });
+        sendJson(res, err.status, { error }, err.headers);
         return;
       }
       metrics.ingestBatches.inc({ result: 'failed' });

@@ -1,27 +1,39 @@
-// One validated batch → hosts, series and samples in one transaction, acknowledged only after
-// commit; events published after commit. A batch id already stored for the same sender is
-// acknowledged as a duplicate and writes nothing.
-import type { Sql } from '@esmon/db';
-import { canonicalLabels, type IngestAck, type IngestBatch } from '@esmon/schema';
+// One validated batch → the sample writer (group commit), acknowledged only after its group has
+// committed; events published after commit. A batch id already stored for the same sender is
+// acknowledged as a duplicate and writes nothing. Samples outside the accepted time window are
+// refused with the offending sample named, and nothing of that batch is stored.
+import type { FieldIssue, IngestAck, IngestBatch } from '@esmon/schema';
 import { canIngest, sourceOf, type Principal } from '../auth/principal.ts';
 import type { EventBus, LiveSample } from '../events/bus.ts';
 import type { IngestMetrics } from '../metrics.ts';
-import { recordAgents, upsertHosts } from '../store/hosts.ts';
-import { insertSamples } from '../store/samples.ts';
-import { resolveSeries, SeriesCache, seriesCacheKey, type SeriesKey } from '../store/series.ts';
+import type { SampleWriter, WrittenBatch } from '../store/sample-writer.ts';
 
 /** A refusal the caller turns into 403 / FORBIDDEN. */
 export class IngestForbiddenError extends Error {
   override name = 'IngestForbiddenError';
 }
 
+/** A batch refused for its content: 400 / BAD_USER_INPUT with the issues. */
+export class IngestRejectedError extends Error {
+  override name = 'IngestRejectedError';
+  constructor(readonly issues: FieldIssue[]) {
+    super(`${issues[0]!.path}: ${issues[0]!.message}`);
+  }
+}
+
 export type Ingest = (batch: IngestBatch, principal: Principal) => Promise<IngestAck>;
 
+/** How far back and ahead of the server's clock a sample may be. */
+export interface AcceptedWindow {
+  maxAgeMs: number;
+  maxFutureMs: number;
+}
+
 export interface CreateIngestOptions {
-  sql: Sql;
+  writer: SampleWriter;
   bus: EventBus;
   metrics: IngestMetrics;
-  cache?: SeriesCache;
+  window: AcceptedWindow;
   now?: () => Date;
 }
 
@@ -36,62 +48,58 @@ function authorize(batch: IngestBatch, principal: Principal): void {
   }
 }
 
-export function createIngest({ sql, bus, metrics, cache = new SeriesCache(), now = () => new Date() }: CreateIngestOptions): Ingest {
+const describeSpan = (ms: number) =>
+  ms % 86_400_000 === 0 ? `${ms / 86_400_000} d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${Math.round(ms / 60_000)} min`;
+
+/** The samples outside [now - maxAge, now + maxFuture], at most 20, named like validation issues. */
+export function outsideWindow(batch: IngestBatch, now: number, window: AcceptedWindow): FieldIssue[] {
+  const lo = now - window.maxAgeMs;
+  const hi = now + window.maxFutureMs;
+  const issues: FieldIssue[] = [];
+  batch.hosts.forEach((h, i) =>
+    h.samples.forEach((s, j) => {
+      if ((s.ts >= lo && s.ts <= hi) || issues.length >= 20) return;
+      const side = s.ts < lo ? `older than ${describeSpan(window.maxAgeMs)}` : `more than ${describeSpan(window.maxFutureMs)} in the future`;
+      issues.push({
+        path: `hosts[${i}].samples[${j}].ts`,
+        message: `${new Date(s.ts).toISOString()} is ${side} (server time ${new Date(now).toISOString()}); such samples are not accepted`,
+      });
+    }),
+  );
+  return issues;
+}
+
+export function createIngest({ writer, bus, metrics, window, now = () => new Date() }: CreateIngestOptions): Ingest {
   return async (batch, principal) => {
     authorize(batch, principal);
-    const started = performance.now();
     const at = now();
-    const total = batch.hosts.reduce((n, h) => n + h.samples.length, 0);
-    const result = await sql.transaction(async (tx) => {
-      const fresh = await tx.query(
-        `INSERT INTO ingest_batches (source, batch_id, sample_count) VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING RETURNING 1 AS ok`,
-        [sourceOf(principal), batch.batchId, total],
-      );
-      if (fresh.length === 0) return undefined;
-      const hosts = await upsertHosts(tx, batch.hosts, at);
-      if (batch.agent) {
-        const keyId = principal.kind === 'agent' ? principal.keyId : null;
-        await recordAgents(tx, hosts.map((h) => h.id), batch.agent, keyId, at);
-      }
-      const keys: SeriesKey[][] = batch.hosts.map((h, i) =>
-        h.samples.map((s) => {
-          const labels = s.labels ?? {};
-          return { hostId: hosts[i]!.id, metric: s.metric, labels, labelsKey: canonicalLabels(labels) };
-        }),
-      );
-      const missing = new Map<string, SeriesKey>();
-      for (const k of keys.flat()) {
-        const ck = seriesCacheKey(k);
-        if (cache.get(ck) === undefined) missing.set(ck, k);
-      }
-      const created = await resolveSeries(tx, [...missing.values()]);
-      const idOf = (k: SeriesKey) => cache.get(seriesCacheKey(k)) ?? created.get(seriesCacheKey(k))!;
-      const seriesIds = keys.flat().map(idOf);
-      const inserted = await insertSamples(tx, {
-        seriesIds,
-        ts: batch.hosts.flatMap((h) => h.samples.map((s) => s.ts)),
-        values: batch.hosts.flatMap((h) => h.samples.map((s) => s.value)),
-      });
-      return { hosts, keys, created, seriesIds, inserted };
+    const issues = outsideWindow(batch, at.getTime(), window);
+    if (issues.length > 0) throw new IngestRejectedError(issues);
+    const started = performance.now();
+    const written = await writer.write({
+      source: sourceOf(principal),
+      batchId: batch.batchId,
+      hosts: batch.hosts,
+      agent: batch.agent,
+      keyId: principal.kind === 'agent' ? principal.keyId : null,
+      at,
     });
     metrics.ingestDuration.observe((performance.now() - started) / 1000);
-    if (!result) {
+    if (written.duplicate) {
       metrics.ingestBatches.inc({ result: 'duplicate' });
       return { batchId: batch.batchId, accepted: 0, duplicate: true };
     }
-    cache.addAll(result.created);
     metrics.ingestBatches.inc({ result: 'stored' });
-    metrics.ingestSamples.inc(result.inserted);
-    publishAfterCommit(bus, batch, result, at);
-    return { batchId: batch.batchId, accepted: result.inserted, duplicate: false };
+    metrics.ingestSamples.inc(written.accepted);
+    publishAfterCommit(bus, batch, written, at);
+    return { batchId: batch.batchId, accepted: written.accepted, duplicate: false };
   };
 }
 
 function publishAfterCommit(
   bus: EventBus,
   batch: IngestBatch,
-  result: { hosts: { id: number; hostname: string; previous: string | null }[]; keys: SeriesKey[][]; seriesIds: number[] },
+  result: WrittenBatch,
   at: Date,
 ): void {
   let offset = 0;
@@ -109,7 +117,7 @@ function publishAfterCommit(
     const samples: LiveSample[] = h.samples.map((s, j) => ({
       seriesId: result.seriesIds[offset + j]!,
       metric: s.metric,
-      labels: result.keys[i]![j]!.labels,
+      labels: s.labels ?? {},
       ts: new Date(s.ts),
       value: s.value,
     }));
