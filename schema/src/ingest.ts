@@ -2,6 +2,7 @@
 // ingestSamples mutation. Samples are grouped by host; the batch id makes re-sends idempotent.
 import { z } from 'zod';
 import { hostname, labels, labelValue, metricName } from './naming.ts';
+import { checkSample, MAX_TS, MIN_TS } from './sample-check.ts';
 
 export const ingestLimits = {
   samplesPerBatch: 100_000,
@@ -10,9 +11,6 @@ export const ingestLimits = {
   bodyBytes: 32 * 1024 * 1024,
 } as const;
 
-/** Timestamps are integer milliseconds since the epoch, from 2000-01-01 to 2100-01-01. */
-const MIN_TS = Date.UTC(2000, 0, 1);
-const MAX_TS = Date.UTC(2100, 0, 1);
 
 export const sampleInput = z.object({
   metric: metricName,
@@ -25,15 +23,16 @@ export const sampleInput = z.object({
   value: z.number({ error: 'value must be a number' }).finite('value must be a finite number'),
 });
 
-export const hostInput = z.object({
+const hostFields = {
   hostname,
   os: z.string().max(100).optional(),
   osVersion: z.string().max(200).optional(),
   arch: z.string().max(50).optional(),
   ips: z.array(z.string().max(64)).max(64).optional(),
   labels: z.record(z.string().max(100), labelValue).optional(),
-  samples: z.array(sampleInput).max(ingestLimits.samplesPerBatch),
-});
+};
+
+export const hostInput = z.object({ ...hostFields, samples: z.array(sampleInput).max(ingestLimits.samplesPerBatch) });
 
 export const agentInfo = z.object({
   version: z.string().max(50),
@@ -41,29 +40,36 @@ export const agentInfo = z.object({
   bufferDepth: z.number().int().min(0).optional(),
 });
 
-export const ingestBatch = z
-  .object({
-    batchId: z
-      .string()
-      .min(8, 'batchId must be at least 8 characters')
-      .max(128, 'batchId longer than 128 characters')
-      .regex(/^[A-Za-z0-9_.:-]+$/, 'batchId may hold letters, digits and _ . : - only'),
-    agent: agentInfo.optional(),
-    hosts: z.array(hostInput).min(1, 'a batch needs at least one host').max(ingestLimits.hostsPerBatch),
-  })
-  .superRefine((batch, ctx) => {
-    const seen = new Set<string>();
-    batch.hosts.forEach((h, i) => {
-      if (seen.has(h.hostname)) {
-        ctx.addIssue({ code: 'custom', path: ['hosts', i, 'hostname'], message: `host ${h.hostname} appears twice in the batch` });
+/** The batch around its hosts (host schema given, so the fast path can reuse every other rule). */
+function batchOf<H extends z.ZodType<{ hostname: string; samples: unknown[] }>>(host: H) {
+  return z
+    .object({
+      batchId: z
+        .string()
+        .min(8, 'batchId must be at least 8 characters')
+        .max(128, 'batchId longer than 128 characters')
+        .regex(/^[A-Za-z0-9_.:-]+$/, 'batchId may hold letters, digits and _ . : - only'),
+      agent: agentInfo.optional(),
+      hosts: z.array(host).min(1, 'a batch needs at least one host').max(ingestLimits.hostsPerBatch),
+    })
+    .superRefine((batch, ctx) => {
+      const seen = new Set<string>();
+      batch.hosts.forEach((h, i) => {
+        if (seen.has(h.hostname)) {
+          ctx.addIssue({ code: 'custom', path: ['hosts', i, 'hostname'], message: `host ${h.hostname} appears twice in the batch` });
+        }
+        seen.add(h.hostname);
+      });
+      const total = batch.hosts.reduce((n, h) => n + h.samples.length, 0);
+      if (total > ingestLimits.samplesPerBatch) {
+        ctx.addIssue({ code: 'custom', path: ['hosts'], message: `more than ${ingestLimits.samplesPerBatch} samples in one batch` });
       }
-      seen.add(h.hostname);
     });
-    const total = batch.hosts.reduce((n, h) => n + h.samples.length, 0);
-    if (total > ingestLimits.samplesPerBatch) {
-      ctx.addIssue({ code: 'custom', path: ['hosts'], message: `more than ${ingestLimits.samplesPerBatch} samples in one batch` });
-    }
-  });
+}
+
+export const ingestBatch = batchOf(hostInput);
+/** Every rule but the samples', which checkSamples() has already vouched for. */
+const batchWithCheckedSamples = batchOf(z.object({ ...hostFields, samples: z.array(z.unknown()).max(ingestLimits.samplesPerBatch) }));
 
 export type SampleInput = z.infer<typeof sampleInput>;
 export type HostInput = z.infer<typeof hostInput>;
@@ -92,8 +98,25 @@ export function issuePath(path: readonly PropertyKey[]): string {
 export function parseIngestBatch(
   body: unknown,
 ): { ok: true; batch: IngestBatch } | { ok: false; issues: FieldIssue[] } {
+  // the hot path: samples checked by hand (the same rules, ~10× faster than zod per sample);
+  // anything it does not vouch for goes through zod, which names the problem
+  if (samplesVouchedFor(body)) {
+    const fast = batchWithCheckedSamples.safeParse(body);
+    if (fast.success) return { ok: true, batch: fast.data as IngestBatch };
+  }
   const result = ingestBatch.safeParse(body);
   if (result.success) return { ok: true, batch: result.data };
   const issues = result.error.issues.slice(0, 20).map((i) => ({ path: issuePath(i.path), message: i.message }));
   return { ok: false, issues };
+}
+
+function samplesVouchedFor(body: unknown): boolean {
+  const hosts = (body as { hosts?: unknown } | null)?.hosts;
+  if (!Array.isArray(hosts)) return false;
+  for (const h of hosts) {
+    const samples = (h as { samples?: unknown } | null)?.samples;
+    if (!Array.isArray(samples)) return false;
+    for (const s of samples) if (!checkSample(s)) return false;
+  }
+  return true;
 }

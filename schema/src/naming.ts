@@ -15,8 +15,8 @@ export const limits = {
   hostname: 253,
 } as const;
 
-/** Keys reserved because the server sets them itself. */
-export const RESERVED_LABELS = new Set(['host', '__name__']);
+/** Keys reserved because the server sets them itself, or because they name JavaScript internals. */
+export const RESERVED_LABELS = new Set(['host', '__name__', '__proto__', 'constructor', 'prototype']);
 
 export const metricName = z
   .string()
