@@ -4,6 +4,7 @@
 import { testDatabaseKind } from '@esmon/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compact } from '../src/store/compaction.ts';
+import { decodeMinutes } from '../src/store/minute-rollups.ts';
 import { STORE_TABLES } from '../src/store/partitions.ts';
 import { rawPoints } from '../src/store/range-query.ts';
 import { applyRetention, readPolicies, storageReport } from '../src/store/retention.ts';
@@ -89,12 +90,18 @@ describe(`compaction and rollups (${testDatabaseKind()})`, () => {
     const again = await compact(f.db.sql, f.store.partitions, day + 6 * HOUR);
     expect(again).toMatchObject({ hours: 2, merged: 2, samples: 2 });
 
-    for (const [table, width] of [['samples_1m', 60_000], ['samples_1h', HOUR]] as const) {
-      const rows = await f.db.sql.query<Expected & { bucket: number }>(
-        `SELECT (extract(epoch FROM bucket) * 1000)::float8 AS bucket, min, max, sum, count, first, last
-         FROM ${table} WHERE series_id = $1 ORDER BY bucket`,
-        [seriesId],
-      );
+    const minuteBlocks = await f.db.sql.query<{ start: Date; data: Uint8Array; count: number }>(
+      'SELECT start, data, count FROM samples_1m WHERE series_id = $1 ORDER BY start',
+      [seriesId],
+    );
+    const minutes = minuteBlocks.flatMap((b) => decodeMinutes(b.start.getTime(), b.data));
+    expect(minuteBlocks.reduce((n, b) => n + b.count, 0)).toBe(truth.size);
+    const hours = await f.db.sql.query<Expected & { bucket: number }>(
+      `SELECT (extract(epoch FROM bucket) * 1000)::float8 AS bucket, min, max, sum, count, first, last
+       FROM samples_1h WHERE series_id = $1 ORDER BY bucket`,
+      [seriesId],
+    );
+    for (const [rows, width] of [[minutes, 60_000], [hours, HOUR]] as const) {
       const expected = recompute(truth, width);
       expect(rows.map((r) => Number(r.bucket))).toEqual([...expected.keys()]);
       for (const r of rows) {

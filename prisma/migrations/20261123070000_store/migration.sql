@@ -47,15 +47,14 @@ CREATE TABLE "sample_chunks" (
 CREATE TABLE "samples_1m" (
     "series_id" INTEGER NOT NULL,
     "count" INTEGER NOT NULL,
-    "bucket" TIMESTAMPTZ(3) NOT NULL,
-    "min" DOUBLE PRECISION NOT NULL,
-    "max" DOUBLE PRECISION NOT NULL,
-    "sum" DOUBLE PRECISION NOT NULL,
-    "first" DOUBLE PRECISION NOT NULL,
-    "last" DOUBLE PRECISION NOT NULL,
+    "start" TIMESTAMPTZ(3) NOT NULL,
+    "data" BYTEA NOT NULL,
 
-    CONSTRAINT "samples_1m_pkey" PRIMARY KEY ("series_id","bucket")
-) PARTITION BY RANGE ("bucket");
+    CONSTRAINT "samples_1m_pkey" PRIMARY KEY ("series_id","start")
+) PARTITION BY RANGE ("start");
+-- an hour block is ≈ 2.6 kB of floats that do not compress: keep it in the row, not in TOAST
+-- (partitions inherit the column's storage)
+ALTER TABLE "samples_1m" ALTER COLUMN "data" SET STORAGE MAIN;
 
 -- CreateTable
 CREATE TABLE "samples_1h" (

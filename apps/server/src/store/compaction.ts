@@ -8,10 +8,10 @@
 import type { Sql, SqlRunner } from '@esmon/db';
 import { decodeChunk, encodeChunk } from './codec.ts';
 import { partialsFromPoints, type Partial } from './downsample.ts';
+import { encodeMinutes, MINUTE_MS } from './minute-rollups.ts';
 import { STORE_TABLES, type Partitions } from './partitions.ts';
 
 export const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
 /** only one server compacts at a time */
 const COMPACTION_LOCK = 72707370;
 
@@ -63,10 +63,10 @@ function sortUnique(ts: number[], values: number[]) {
   return out;
 }
 
-async function upsertRollups(tx: SqlRunner, table: 'samples_1m' | 'samples_1h', rows: { seriesId: number; p: Partial }[]) {
+async function upsertHourRollups(tx: SqlRunner, rows: { seriesId: number; p: Partial }[]) {
   if (rows.length === 0) return;
   await tx.query(
-    `INSERT INTO ${table} (series_id, count, bucket, min, max, sum, first, last)
+    `INSERT INTO samples_1h (series_id, count, bucket, min, max, sum, first, last)
      SELECT s, c, to_timestamp(b / 1000.0), mn, mx, sm, f, l
      FROM unnest($1::int4[], $2::int4[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[])
        AS u(s, c, b, mn, mx, sm, f, l)
@@ -102,8 +102,7 @@ async function compactHour(sql: Sql, hour: number, result: CompactionResult): Pr
       [new Date(hour), moved.map((m) => m.series_id)],
     );
     const stored = new Map(existing.map((e) => [e.series_id, e.data]));
-    const chunks: { seriesId: number; count: number; data: Uint8Array }[] = [];
-    const minutes: { seriesId: number; p: Partial }[] = [];
+    const chunks: { seriesId: number; count: number; data: Uint8Array; minutes: Uint8Array }[] = [];
     const hours: { seriesId: number; p: Partial }[] = [];
     for (const m of moved) {
       let points = sortUnique(m.ts.map(Number), m.values.map(Number));
@@ -112,8 +111,12 @@ async function compactHour(sql: Sql, hour: number, result: CompactionResult): Pr
         points = mergePoints(decodeChunk(old), points);
         result.merged++;
       }
-      chunks.push({ seriesId: m.series_id, count: points.ts.length, data: encodeChunk(points.ts, points.values) });
-      for (const p of partialsFromPoints(points.ts, points.values, MINUTE_MS)) minutes.push({ seriesId: m.series_id, p });
+      chunks.push({
+        seriesId: m.series_id,
+        count: points.ts.length,
+        data: encodeChunk(points.ts, points.values),
+        minutes: encodeMinutes(hour, partialsFromPoints(points.ts, points.values, MINUTE_MS)),
+      });
       for (const p of partialsFromPoints(points.ts, points.values, HOUR_MS)) hours.push({ seriesId: m.series_id, p });
       result.samples += m.ts.length;
     }
@@ -123,8 +126,13 @@ async function compactHour(sql: Sql, hour: number, result: CompactionResult): Pr
        ON CONFLICT (series_id, start) DO UPDATE SET count = excluded.count, data = excluded.data`,
       [chunks.map((c) => c.seriesId), chunks.map((c) => c.count), new Date(hour), chunks.map((c) => Buffer.from(c.data))],
     );
-    await upsertRollups(tx, 'samples_1m', minutes);
-    await upsertRollups(tx, 'samples_1h', hours);
+    await tx.query(
+      `INSERT INTO samples_1m (series_id, count, start, data)
+       SELECT s, c, $3, d FROM unnest($1::int4[], $2::int4[], $4::bytea[]) AS u(s, c, d)
+       ON CONFLICT (series_id, start) DO UPDATE SET count = excluded.count, data = excluded.data`,
+      [chunks.map((c) => c.seriesId), chunks.map((c) => c.count), new Date(hour), chunks.map((c) => Buffer.from(c.minutes))],
+    );
+    await upsertHourRollups(tx, hours);
     result.hours++;
     result.chunks += moved.length;
     return true;

@@ -134,7 +134,8 @@ function combine(into: Partial, p: Partial): void {
 }
 
 /** Appends `p` (re-bucketed to `bucket`) to `out`, folding it into the last entry when that has the same bucket. */
-function append(out: Partial[], p: Partial, bucket: number): void {
+/** Adds p to the last partial of out when it has this bucket, else appends a copy of p at it. */
+export function appendPartial(out: Partial[], p: Partial, bucket: number): void {
   const last = out[out.length - 1];
   if (last && last.bucket === bucket) combine(last, p);
   else out.push({ ...p, bucket });
@@ -161,7 +162,7 @@ export function mergePartials(...lists: readonly (readonly Partial[])[]): Partia
     if (i > 0 && list[i - 1]!.bucket > bucket) {
       throw new RangeError(`partial lists must be sorted by bucket: argument ${pick}, index ${i}`);
     }
-    append(out, list[i]!, bucket);
+    appendPartial(out, list[i]!, bucket);
   }
 }
 
@@ -174,7 +175,7 @@ export function rebucket(partials: readonly Partial[], widthMs: number, originMs
     const p = partials[i]!;
     if (i > 0 && partials[i - 1]!.bucket > p.bucket)
       throw new RangeError(`partials must be sorted by bucket: index ${i}`);
-    append(out, p, bucketOf(p.bucket, widthMs, originMs));
+    appendPartial(out, p, bucketOf(p.bucket, widthMs, originMs));
   }
   return out;
 }

@@ -18,6 +18,7 @@ import {
   type Aggregation,
   type Partial,
 } from './downsample.ts';
+import { foldMinuteColumns, minuteColumnsSql, type MinuteColumn } from './minute-rollups.ts';
 import { selectorCondition } from './selector-sql.ts';
 
 export interface RangeRequest {
@@ -111,7 +112,7 @@ const ms = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
 /** Per-bucket partial aggregates from a rollup table or the raw table, computed in SQL. */
 async function sqlPartials(
   db: SqlRunner,
-  table: 'samples' | 'samples_1m' | 'samples_1h',
+  table: 'samples' | 'samples_1h',
   ids: number[],
   from: number,
   to: number,
@@ -189,7 +190,10 @@ export async function queryRange(db: SqlRunner, req: RangeRequest): Promise<Seri
     const points = await rawPoints(db, ids, start, end);
     partials = new Map(ids.map((id) => [id, partialsFromPoints(points.get(id)!.ts, points.get(id)!.values, width)]));
   } else {
-    const rolled = await sqlPartials(db, source === '1m' ? 'samples_1m' : 'samples_1h', ids, start, end, width, aggregation);
+    const rolled =
+      source === '1m'
+        ? await minutePartials(db, ids, start, end, width, COLUMNS_FOR[aggregation])
+        : await sqlPartials(db, 'samples_1h', ids, start, end, width, aggregation);
     const recent = await sqlPartials(db, 'samples', ids, start, end, width, aggregation, RESOLUTION[source]);
     partials = new Map(ids.map((id) => [id, mergePartials(rolled.get(id) ?? [], recent.get(id) ?? [])]));
   }
@@ -202,9 +206,8 @@ export async function queryRange(db: SqlRunner, req: RangeRequest): Promise<Seri
 /** Rollup buckets as points (bucket start, average), plus raw samples not yet rolled up, per series. */
 async function averagedPoints(db: SqlRunner, source: '1m' | '1h', ids: number[], from: number, to: number) {
   const width = RESOLUTION[source];
-  const table = source === '1m' ? 'samples_1m' : 'samples_1h';
   const [rolled, recent] = await Promise.all([
-    sqlPartials(db, table, ids, from, to, width, 'avg'),
+    source === '1m' ? minutePartials(db, ids, from, to, width, COLUMNS_FOR.avg) : sqlPartials(db, 'samples_1h', ids, from, to, width, 'avg'),
     sqlPartials(db, 'samples', ids, from, to, width, 'avg'),
   ]);
   return new Map(
@@ -213,4 +216,35 @@ async function averagedPoints(db: SqlRunner, source: '1m' | '1h', ids: number[],
       return [id, { ts: merged.map((p) => p.bucket), values: merged.map((p) => p.sum / p.count) }];
     }),
   );
+}
+
+/** The rollup figures each aggregation reads (the others are not fetched). */
+const COLUMNS_FOR: Record<Aggregation, readonly MinuteColumn[]> = {
+  avg: ['sum'],
+  sum: ['sum'],
+  lttb: ['sum'],
+  min: ['min'],
+  max: ['max'],
+  last: ['last'],
+  m4: ['min', 'max', 'first', 'last'],
+};
+
+/**
+ * The minute rollups of some series in [from, to), folded into `width`-wide partials. Only the
+ * figures in `columns` are read; the others are NaN.
+ */
+async function minutePartials(db: SqlRunner, ids: number[], from: number, to: number, width: number, columns: readonly MinuteColumn[]) {
+  const rows = await db.query<{ series_id: number; start: Date; head: Uint8Array } & { [c: string]: Uint8Array }>(
+    `SELECT series_id, start, ${minuteColumnsSql(columns)} FROM samples_1m
+     WHERE series_id = ANY($1::int4[]) AND start > $2 AND start < $3 ORDER BY series_id, start`,
+    [ids, new Date(from - HOUR_MS), new Date(to)],
+  );
+  const out = new Map<number, Partial[]>();
+  for (const r of rows) {
+    let list = out.get(r.series_id);
+    if (!list) out.set(r.series_id, (list = []));
+    const pieces = Object.fromEntries(columns.map((c) => [c, r[`c_${c}`]!]));
+    foldMinuteColumns(r.start.getTime(), r.head, pieces, from, to, width, list);
+  }
+  return out;
 }
