@@ -6,7 +6,8 @@ import { openDatabase } from '@esmon/db';
 import { migrate } from '@esmon/db';
 import { createLogger } from '../../apps/server/src/log.ts';
 import { compact } from '../../apps/server/src/store/compaction.ts';
-import { queryRange } from '../../apps/server/src/store/range-query.ts';
+import { findSeries, queryRange } from '../../apps/server/src/store/range-query.ts';
+import { parseSelector } from '@esmon/schema';
 import { createStore, defaultStoreConfig } from '../../apps/server/src/store/store.ts';
 import { freshPostgres, percentile, printFigures, round } from './bench-db.ts';
 import { loadSeries } from './load.ts';
@@ -65,11 +66,13 @@ async function main() {
     const oursM4 = await timed(REPEAT, () => queryRange(db.sql, { selector: all, from, to, maxPoints: 1000, aggregation: 'm4' }));
     const sqlRaw1 = await timed(REPEAT, () => handWritten([probe!.series.id]));
     const sqlRaw20 = await timed(REPEAT, () => handWritten(ids));
+    const dictionary = await seriesDictionary(db.sql);
     const got20 = await queryRange(db.sql, { selector: all, from, to, maxPoints: 1000, aggregation: 'avg' });
     console.log(`bucket ${width / 1000} s from ${probe!.source} data; ${got20.length} series × ≤ ${Math.max(...got20.map((r) => r.ts.length))} points`);
     console.log(`1 series → 1000 points:   esmon p50 ${ours1.p50} ms p95 ${ours1.p95} ms | hand-written date_bin over raw p50 ${sqlRaw1.p50} ms p95 ${sqlRaw1.p95} ms`);
     console.log(`20 series → 1000 points:  esmon p50 ${ours20.p50} ms p95 ${ours20.p95} ms | hand-written date_bin over raw p50 ${sqlRaw20.p50} ms p95 ${sqlRaw20.p95} ms`);
     console.log(`20 series, m4:            esmon p50 ${oursM4.p50} ms p95 ${oursM4.p95} ms`);
+    for (const d of dictionary.timings) console.log(`  ${d.selector.padEnd(44)} ${String(d.series).padStart(4)} series  p50 ${d.p50} ms p95 ${d.p95} ms`);
     printFigures({
       samples: n,
       series: 20,
@@ -84,6 +87,8 @@ async function main() {
       handwritten_raw_twenty_series_ms_p95: sqlRaw20.p95,
       ratio_one_series_p95_esmon_to_handwritten_raw: round(ours1.p95 / sqlRaw1.p95, 3),
       ratio_twenty_series_p95_esmon_to_handwritten_raw: round(ours20.p95 / sqlRaw20.p95, 3),
+      dictionary_series: dictionary.total,
+      dictionary_selector_ms_p95_max: Math.max(...dictionary.timings.map((d) => d.p95)),
       goal_one_series_ms_p95_max: 50,
       goal_twenty_series_ms_p95_max: 300,
       goal_ratio_max: 1.5,
@@ -92,6 +97,34 @@ async function main() {
     await db.close();
     await database.drop();
   }
+}
+
+/** 100 000 more series (2000 hosts × 50) in the dictionary, then selector lookups timed. */
+async function seriesDictionary(sql: Parameters<typeof findSeries>[0]) {
+  await sql.query(`INSERT INTO hosts (hostname, updated_at) SELECT 'dict-' || g, now() FROM generate_series(0, 1999) g`);
+  await sql.query(
+    `INSERT INTO series (host_id, metric, labels, labels_key)
+     SELECT h.id, 'dict.m' || (k % 10), jsonb_build_object('core', (k / 10)::text, 'mount', '/d' || (k % 5)),
+            'core="' || (k / 10) || '",mount="/d' || (k % 5) || '"'
+     FROM hosts h CROSS JOIN generate_series(0, 49) k WHERE h.hostname LIKE 'dict-%'`,
+  );
+  await sql.exec('ANALYZE hosts; ANALYZE series');
+  const [{ total }] = (await sql.query<{ total: number }>('SELECT count(*)::int AS total FROM series')) as [{ total: number }];
+  console.log(`series dictionary: ${total} series; selector lookups (as the range query makes them):`);
+  const selectors = [
+    'dict.m3{host="dict-77"}',
+    'dict.m3{host=~"dict-1[0-9]"}',
+    '{host="dict-5",core="4"}',
+    'dict.m7{core="2",mount!="/d1",host="dict-1999"}',
+    'dict.m1{mount=~"/d[12]",host=~"dict-19.."}',
+  ];
+  const timings = [];
+  for (const selector of selectors) {
+    const parsed = parseSelector(selector);
+    const series = (await findSeries(sql, parsed, 501)).length;
+    timings.push({ selector, series, ...(await timed(REPEAT, () => findSeries(sql, parsed, 501))) });
+  }
+  return { total, timings };
 }
 
 await main();
