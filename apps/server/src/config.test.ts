@@ -23,4 +23,23 @@ describe('configuration', () => {
     expect(message).toContain('LOG_LEVEL:');
     expect(message).toContain('ESMON_ADMIN_PASSWORD must be at least 8 characters');
   });
+
+  it('reads store durations in seconds and refuses bad or contradictory ones', () => {
+    expect(loadConfig({})).toMatchObject({
+      ESMON_RETENTION_RAW: 14 * 86400,
+      ESMON_RETENTION_1M: 90 * 86400,
+      ESMON_RETENTION_1H: 730 * 86400,
+      ESMON_INGEST_MAX_AGE: 7 * 86400,
+      ESMON_INGEST_MAX_FUTURE: 600,
+      ESMON_INGEST_QUEUE_SAMPLES: 1_000_000,
+    });
+    expect(loadConfig({ ESMON_RETENTION_RAW: '2w', ESMON_COMPACT_AFTER: '90m', ESMON_MAINTENANCE_INTERVAL: '30' })).toMatchObject({
+      ESMON_RETENTION_RAW: 14 * 86400,
+      ESMON_COMPACT_AFTER: 5400,
+      ESMON_MAINTENANCE_INTERVAL: 30,
+    });
+    expect(() => loadConfig({ ESMON_RETENTION_1M: 'forever' })).toThrow(/ESMON_RETENTION_1M must be a duration like 90s/);
+    expect(() => loadConfig({ ESMON_RETENTION_RAW: '3d' })).toThrow(/ESMON_INGEST_MAX_AGE must be shorter than ESMON_RETENTION_RAW/);
+    expect(() => loadConfig({ ESMON_INGEST_QUEUE_SAMPLES: '10' })).toThrow(/at least 10000/);
+  });
 });
