@@ -2,15 +2,11 @@
 // server would have it; then "1 series → 1000 points" and "20 series → 1000 points each" through
 // the range query, p50/p95 over REPEAT runs, next to the same question answered by hand-written
 // date_bin SQL over a plain copy of the raw rows (a table with the same primary key), in the same run.
-import { openDatabase } from '@esmon/db';
-import { migrate } from '@esmon/db';
-import { createLogger } from '../../apps/server/src/log.ts';
+import { parseSelector } from '@esmon/schema';
 import { compact } from '../../apps/server/src/store/compaction.ts';
 import { findSeries, queryRange } from '../../apps/server/src/store/range-query.ts';
-import { parseSelector } from '@esmon/schema';
-import { createStore, defaultStoreConfig } from '../../apps/server/src/store/store.ts';
-import { freshPostgres, percentile, printFigures, round } from './bench-db.ts';
-import { loadSeries } from './load.ts';
+import { percentile, printFigures, round } from './bench-db.ts';
+import { loadSeries, withScratchStore } from './load.ts';
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 30);
 const WEEK = 7 * 86_400_000;
@@ -27,12 +23,7 @@ async function timed(n: number, fn: () => Promise<unknown>) {
 }
 
 async function main() {
-  const database = await freshPostgres();
-  const db = await openDatabase({ url: database.url, poolSize: 4 });
-  try {
-    await migrate(db.sql);
-    const store = createStore(db.sql, createLogger('warn'), defaultStoreConfig);
-    const to = Math.floor((Date.now() - 3 * 3_600_000) / 3_600_000) * 3_600_000;
+  await withScratchStore(async (db, store, to) => {
     const from = to - WEEK;
     const specs = Array.from({ length: 20 }, (_, k) => ({
       hostname: `q-${k}`,
@@ -43,7 +34,9 @@ async function main() {
     const t0 = performance.now();
     const n = await loadSeries(store, specs, from, to);
     console.log(`${n} samples in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    await db.sql.exec(`CREATE TABLE raw_copy AS SELECT * FROM samples; ALTER TABLE raw_copy ADD PRIMARY KEY (series_id, ts); ANALYZE raw_copy`);
+    await db.sql.exec(
+      `CREATE TABLE raw_copy AS SELECT * FROM samples; ALTER TABLE raw_copy ADD PRIMARY KEY (series_id, ts); ANALYZE raw_copy`,
+    );
     process.stdout.write('compacting (chunks + rollups) … ');
     const t1 = performance.now();
     const c = await compact(db.sql, store.partitions, to + 3_600_000, 10_000);
@@ -53,26 +46,52 @@ async function main() {
     const ids = (await db.sql.query<{ id: number }>('SELECT id FROM series ORDER BY id')).map((r) => r.id);
     const one = { metric: 'os.cpu.usage', matchers: [{ label: 'host', op: '=' as const, value: 'q-3' }] };
     const all = { metric: 'os.cpu.usage', matchers: [] };
-    const [probe] = await queryRange(db.sql, { selector: one, from, to, maxPoints: 1000, aggregation: 'avg' });
+    const [probe] = await queryRange(db.sql, {
+      selector: one,
+      from,
+      to,
+      maxPoints: 1000,
+      aggregation: 'avg',
+    });
     const width = probe!.bucketMs;
     const handWritten = (seriesIds: number[]) =>
       db.sql.query(
         `SELECT series_id, date_bin($4 * interval '1 millisecond', ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS b, avg(value)
          FROM raw_copy WHERE series_id = ANY($1::int4[]) AND ts >= $2 AND ts < $3 GROUP BY 1, 2 ORDER BY 1, 2`,
-        [seriesIds, new Date(Math.floor(from / width) * width), new Date(Math.ceil(to / width) * width), width],
+        [
+          seriesIds,
+          new Date(Math.floor(from / width) * width),
+          new Date(Math.ceil(to / width) * width),
+          width,
+        ],
       );
-    const ours1 = await timed(REPEAT, () => queryRange(db.sql, { selector: one, from, to, maxPoints: 1000, aggregation: 'avg' }));
-    const ours20 = await timed(REPEAT, () => queryRange(db.sql, { selector: all, from, to, maxPoints: 1000, aggregation: 'avg' }));
-    const oursM4 = await timed(REPEAT, () => queryRange(db.sql, { selector: all, from, to, maxPoints: 1000, aggregation: 'm4' }));
+    const ours1 = await timed(REPEAT, () =>
+      queryRange(db.sql, { selector: one, from, to, maxPoints: 1000, aggregation: 'avg' }),
+    );
+    const ours20 = await timed(REPEAT, () =>
+      queryRange(db.sql, { selector: all, from, to, maxPoints: 1000, aggregation: 'avg' }),
+    );
+    const oursM4 = await timed(REPEAT, () =>
+      queryRange(db.sql, { selector: all, from, to, maxPoints: 1000, aggregation: 'm4' }),
+    );
     const sqlRaw1 = await timed(REPEAT, () => handWritten([probe!.series.id]));
     const sqlRaw20 = await timed(REPEAT, () => handWritten(ids));
     const dictionary = await seriesDictionary(db.sql);
     const got20 = await queryRange(db.sql, { selector: all, from, to, maxPoints: 1000, aggregation: 'avg' });
-    console.log(`bucket ${width / 1000} s from ${probe!.source} data; ${got20.length} series × ≤ ${Math.max(...got20.map((r) => r.ts.length))} points`);
-    console.log(`1 series → 1000 points:   esmon p50 ${ours1.p50} ms p95 ${ours1.p95} ms | hand-written date_bin over raw p50 ${sqlRaw1.p50} ms p95 ${sqlRaw1.p95} ms`);
-    console.log(`20 series → 1000 points:  esmon p50 ${ours20.p50} ms p95 ${ours20.p95} ms | hand-written date_bin over raw p50 ${sqlRaw20.p50} ms p95 ${sqlRaw20.p95} ms`);
+    console.log(
+      `bucket ${width / 1000} s from ${probe!.source} data; ${got20.length} series × ≤ ${Math.max(...got20.map((r) => r.ts.length))} points`,
+    );
+    console.log(
+      `1 series → 1000 points:   esmon p50 ${ours1.p50} ms p95 ${ours1.p95} ms | hand-written date_bin over raw p50 ${sqlRaw1.p50} ms p95 ${sqlRaw1.p95} ms`,
+    );
+    console.log(
+      `20 series → 1000 points:  esmon p50 ${ours20.p50} ms p95 ${ours20.p95} ms | hand-written date_bin over raw p50 ${sqlRaw20.p50} ms p95 ${sqlRaw20.p95} ms`,
+    );
     console.log(`20 series, m4:            esmon p50 ${oursM4.p50} ms p95 ${oursM4.p95} ms`);
-    for (const d of dictionary.timings) console.log(`  ${d.selector.padEnd(44)} ${String(d.series).padStart(4)} series  p50 ${d.p50} ms p95 ${d.p95} ms`);
+    for (const d of dictionary.timings)
+      console.log(
+        `  ${d.selector.padEnd(44)} ${String(d.series).padStart(4)} series  p50 ${d.p50} ms p95 ${d.p95} ms`,
+      );
     printFigures({
       samples: n,
       series: 20,
@@ -93,15 +112,14 @@ async function main() {
       goal_twenty_series_ms_p95_max: 300,
       goal_ratio_max: 1.5,
     });
-  } finally {
-    await db.close();
-    await database.drop();
-  }
+  });
 }
 
 /** 100 000 more series (2000 hosts × 50) in the dictionary, then selector lookups timed. */
 async function seriesDictionary(sql: Parameters<typeof findSeries>[0]) {
-  await sql.query(`INSERT INTO hosts (hostname, updated_at) SELECT 'dict-' || g, now() FROM generate_series(0, 1999) g`);
+  await sql.query(
+    `INSERT INTO hosts (hostname, updated_at) SELECT 'dict-' || g, now() FROM generate_series(0, 1999) g`,
+  );
   await sql.query(
     `INSERT INTO series (host_id, metric, labels, labels_key)
      SELECT h.id, 'dict.m' || (k % 10), jsonb_build_object('core', (k / 10)::text, 'mount', '/d' || (k % 5)),
@@ -109,7 +127,9 @@ async function seriesDictionary(sql: Parameters<typeof findSeries>[0]) {
      FROM hosts h CROSS JOIN generate_series(0, 49) k WHERE h.hostname LIKE 'dict-%'`,
   );
   await sql.exec('ANALYZE hosts; ANALYZE series');
-  const [{ total }] = (await sql.query<{ total: number }>('SELECT count(*)::int AS total FROM series')) as [{ total: number }];
+  const [{ total }] = (await sql.query<{ total: number }>('SELECT count(*)::int AS total FROM series')) as [
+    { total: number },
+  ];
   console.log(`series dictionary: ${total} series; selector lookups (as the range query makes them):`);
   const selectors = [
     'dict.m3{host="dict-77"}',

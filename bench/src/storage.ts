@@ -2,13 +2,10 @@
 // store, then compacted; bytes per sample on disk (heap, indexes and TOAST) raw and compacted.
 // The series are a mix of typical agent gauges: full-precision percentages, two-decimal
 // percentages, growing byte counters, and constants (e.g. disk sizes).
-import { migrate, openDatabase } from '@esmon/db';
-import { createLogger } from '../../apps/server/src/log.ts';
 import { compact } from '../../apps/server/src/store/compaction.ts';
 import { storageReport } from '../../apps/server/src/store/retention.ts';
-import { createStore, defaultStoreConfig } from '../../apps/server/src/store/store.ts';
-import { freshPostgres, printFigures, round } from './bench-db.ts';
-import { loadSeries, type SeriesSpec } from './load.ts';
+import { printFigures, round } from './bench-db.ts';
+import { loadSeries, withScratchStore, type SeriesSpec } from './load.ts';
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 1000);
 const HOURS = Number(process.env.BENCH_HOURS ?? 24);
@@ -16,9 +13,15 @@ const HOURS = Number(process.env.BENCH_HOURS ?? 24);
 function kind(k: number): { name: string; value: (i: number) => number } {
   switch (k % 4) {
     case 0:
-      return { name: 'cpu %, full precision', value: (i) => Math.abs(35 + 25 * Math.sin((i + k) / 50) + Math.sin(i * 12.9898 + k) * 4.3758) };
+      return {
+        name: 'cpu %, full precision',
+        value: (i) => Math.abs(35 + 25 * Math.sin((i + k) / 50) + Math.sin(i * 12.9898 + k) * 4.3758),
+      };
     case 1:
-      return { name: 'memory %, 2 decimals', value: (i) => Math.round((60 + 10 * Math.sin((i + k) / 300)) * 100) / 100 };
+      return {
+        name: 'memory %, 2 decimals',
+        value: (i) => Math.round((60 + 10 * Math.sin((i + k) / 300)) * 100) / 100,
+      };
     case 2:
       return { name: 'byte counter', value: (i) => 1e9 + i * 125_000 + ((i * 7919 + k) % 4096) };
     default:
@@ -27,12 +30,7 @@ function kind(k: number): { name: string; value: (i: number) => number } {
 }
 
 async function main() {
-  const database = await freshPostgres();
-  const db = await openDatabase({ url: database.url, poolSize: 4 });
-  try {
-    await migrate(db.sql);
-    const store = createStore(db.sql, createLogger('warn'), defaultStoreConfig);
-    const to = Math.floor((Date.now() - 3 * 3_600_000) / 3_600_000) * 3_600_000;
+  await withScratchStore(async (db, store, to) => {
     const from = to - HOURS * 3_600_000;
     const specs: SeriesSpec[] = Array.from({ length: SERIES }, (_, k) => ({
       hostname: `s-${Math.floor(k / 50)}`,
@@ -54,7 +52,9 @@ async function main() {
     const report = await storageReport(db.sql);
     const get = (t: string) => report.find((r) => r.table === t)!;
     for (const r of report) {
-      console.log(`  ${r.table.padEnd(15)} ${String(r.partitions).padStart(3)} partitions ${(r.bytes / 1048576).toFixed(1).padStart(8)} MiB ${String(r.rows).padStart(9)} rows${r.bytesPerSample ? ` ${r.bytesPerSample.toFixed(2)} bytes/sample` : ''}`);
+      console.log(
+        `  ${r.table.padEnd(15)} ${String(r.partitions).padStart(3)} partitions ${(r.bytes / 1048576).toFixed(1).padStart(8)} MiB ${String(r.rows).padStart(9)} rows${r.bytesPerSample ? ` ${r.bytesPerSample.toFixed(2)} bytes/sample` : ''}`,
+      );
     }
     console.log(`series mix: ${[0, 1, 2, 3].map((k) => kind(k).name).join(', ')} (a quarter each)`);
     const chunks = get('sample_chunks');
@@ -67,14 +67,13 @@ async function main() {
       compaction_ratio: round(raw.bytesPerSample! / chunks.bytesPerSample!, 1),
       rollup_1m_bytes_per_sample: round(get('samples_1m').bytes / n),
       rollup_1h_bytes_per_sample: round(get('samples_1h').bytes / n, 3),
-      compacted_with_rollups_bytes_per_sample: round((chunks.bytes + get('samples_1m').bytes + get('samples_1h').bytes) / n),
+      compacted_with_rollups_bytes_per_sample: round(
+        (chunks.bytes + get('samples_1m').bytes + get('samples_1h').bytes) / n,
+      ),
       compaction_samples_per_s: Math.round(c.samples / compactSeconds),
       goal_compacted_bytes_per_sample_max: 16,
     });
-  } finally {
-    await db.close();
-    await database.drop();
-  }
+  });
 }
 
 await main();

@@ -3,17 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIngestBatch, sampleInput } from './ingest.ts';
 import { checkSample } from './sample-check.ts';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './testing.ts';
 
 const NOW = Date.UTC(2026, 10, 23);
 const good = () => ({ metric: 'os.cpu.usage', labels: { core: '0', mode: 'user' }, ts: NOW, value: 12.5 });

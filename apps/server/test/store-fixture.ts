@@ -5,6 +5,7 @@ import type { HostInput } from '@esmon/schema';
 import { createLogger } from '../src/log.ts';
 import type { WriteJob } from '../src/store/sample-writer.ts';
 import { createStore, defaultStoreConfig, type Store, type StoreConfig } from '../src/store/store.ts';
+import { prng } from '@esmon/schema/testing';
 
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
@@ -34,18 +35,6 @@ export async function openStore(config: Partial<StoreConfig> = {}): Promise<Stor
       await store.writer.drain();
       await db.close();
     },
-  };
-}
-
-/** A deterministic pseudo-random generator (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -2,19 +2,9 @@
 // gauges, and refuses damaged bytes instead of decoding them into wrong samples.
 import { describe, expect, it } from 'vitest';
 import { CODEC_VERSION, CorruptChunkError, decodeChunk, encodeChunk } from './codec.ts';
+import { prng } from '@esmon/schema/testing';
 
 const T0 = Date.UTC(2026, 10, 23, 7);
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** the 64 bits of a double, so -0 vs 0 and NaN are compared exactly */
 const bits = (v: number) => {

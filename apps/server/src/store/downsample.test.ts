@@ -14,24 +14,13 @@ import {
   type Aggregation,
   type Partial,
 } from './downsample.ts';
+import { prng } from '@esmon/schema/testing';
 
 const S = 1000;
 const M = 60 * S;
 const H = 60 * M;
 const D = 24 * H;
 const T0 = Date.UTC(2026, 0, 5); // a Monday, aligned to every width up to one day
-
-/** mulberry32: a small seeded PRNG, so property tests are reproducible */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Strictly increasing integer timestamps; values in [-5, 5] with one decimal, so min/max ties are common. */
 function randomSeries(rnd: () => number, n: number, start: number, maxGap: number) {
