@@ -3,7 +3,8 @@
 import { migrate, openDatabase, type Database } from '@esmon/db';
 import type { HostInput } from '@esmon/schema';
 import { createLogger } from '../../apps/server/src/log.ts';
-import { createStore, defaultStoreConfig, type Store } from '../../apps/server/src/store/store.ts';
+import { loadConfig } from '../../apps/server/src/config.ts';
+import { createStore, type Store } from '../../apps/server/src/store/store.ts';
 import { freshPostgres } from './bench-db.ts';
 
 /**
@@ -17,7 +18,7 @@ export async function withScratchStore<T>(
   const db = await openDatabase({ url: database.url, poolSize: 4 });
   try {
     await migrate(db.sql);
-    const store = createStore(db.sql, createLogger('warn'), defaultStoreConfig);
+    const store = createStore(db.sql, createLogger('warn'), loadConfig({}));
     return await fn(db, store, Math.floor((Date.now() - 3 * 3_600_000) / 3_600_000) * 3_600_000);
   } finally {
     await db.close();

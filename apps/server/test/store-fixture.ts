@@ -4,7 +4,8 @@ import { openTestDatabase, type TestDatabase } from '@esmon/db/testing';
 import type { HostInput } from '@esmon/schema';
 import { createLogger } from '../src/log.ts';
 import type { WriteJob } from '../src/store/sample-writer.ts';
-import { createStore, defaultStoreConfig, type Store, type StoreConfig } from '../src/store/store.ts';
+import { loadConfig } from '../src/config.ts';
+import { createStore, type Store, type StoreConfig } from '../src/store/store.ts';
 import { prng } from '@esmon/schema/testing';
 
 export const HOUR = 3_600_000;
@@ -22,7 +23,7 @@ let seq = 0;
 
 export async function openStore(config: Partial<StoreConfig> = {}): Promise<StoreFixture> {
   const db = await openTestDatabase();
-  const store = createStore(db.sql, createLogger('silent'), { ...defaultStoreConfig, ...config });
+  const store = createStore(db.sql, createLogger('silent'), { ...loadConfig({}), ...config });
   return {
     db,
     store,

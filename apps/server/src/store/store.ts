@@ -21,17 +21,6 @@ export type StoreConfig = Pick<
   | 'ESMON_MAINTENANCE_INTERVAL'
 >;
 
-export const defaultStoreConfig: StoreConfig = {
-  ESMON_RETENTION_RAW: 14 * 86400,
-  ESMON_RETENTION_1M: 90 * 86400,
-  ESMON_RETENTION_1H: 730 * 86400,
-  ESMON_INGEST_MAX_AGE: 7 * 86400,
-  ESMON_INGEST_MAX_FUTURE: 600,
-  ESMON_INGEST_QUEUE_SAMPLES: 1_000_000,
-  ESMON_COMPACT_AFTER: 7200,
-  ESMON_MAINTENANCE_INTERVAL: 60,
-};
-
 export interface Store {
   partitions: Partitions;
   writer: SampleWriter;
