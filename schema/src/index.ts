@@ -1,3 +1,4 @@
 export * from './naming.ts';
 export * from './ingest.ts';
 export * from './selector.ts';
+export * from './rule/index.ts';
