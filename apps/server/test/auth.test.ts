@@ -20,7 +20,7 @@ describe(`authentication and roles (${testDatabaseKind()})`, () => {
   });
 
   it('refuses every anonymous query, mutation and subscription other than login', async () => {
-    for (const q of ['{ me { email } }', '{ hosts(first: 1) { edges { node { hostname } } } }', '{ agents { edges { node { id } } } }', '{ users { email } }', '{ apiKeys { id } }', '{ series { id } }', '{ samples(seriesId: "1", from: 0, to: 1) { points { value } } }', '{ storage { table } }', '{ retentionPolicies { keepDays } }', '{ host(id: "1") { hostname } }']) {
+    for (const q of ['{ me { email } }', '{ hosts(first: 1) { edges { node { hostname } } } }', '{ agents { edges { node { id } } } }', '{ users { email } }', '{ apiKeys { id } }', '{ series { id } }', '{ samples(seriesId: "1", from: 0, to: 1) { points { value } } }', '{ storage { table } }', '{ retentionPolicies { keepDays } }', '{ validateRule(expression: "1 > 0") { valid } }', '{ host(id: "1") { hostname } }']) {
       const r = await s.gql(q);
       expect(r.errors?.[0]?.extensions?.code, q).toBe('UNAUTHENTICATED');
       expect(Object.values(r.data ?? {}).every((v) => v === null), q).toBe(true);

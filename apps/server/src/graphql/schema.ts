@@ -8,5 +8,6 @@ import './series.ts';
 import './store.ts';
 import './ingest.ts';
 import './live.ts';
+import './rule.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
