@@ -42,8 +42,9 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
   }
   const bus = createEventBus();
   const store = createStore(db.sql, log, config);
-  // partitions for today and the next days exist before the first sample arrives
-  await store.maintenance.run();
+  // partitions for today and the next days exist before the first sample arrives; compaction and
+  // retention (possibly hours of work after a long stop) run on the maintenance timer, not here
+  await store.maintenance.prepare();
   const app = createApp({ db, bus, store, log, config });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);

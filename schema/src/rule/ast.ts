@@ -45,6 +45,8 @@ export interface Unary extends Span {
 export const ARITHMETIC_OPS = ['+', '-', '*', '/', '%', '^'] as const;
 export const COMPARISON_OPS = ['==', '!=', '<', '<=', '>', '>='] as const;
 export const LOGIC_OPS = ['and', 'or'] as const;
+/** Every binary operator, in the order of the three lists above. */
+export const BINARY_OPS = [...ARITHMETIC_OPS, ...COMPARISON_OPS, ...LOGIC_OPS] as const;
 export type ArithmeticOp = (typeof ARITHMETIC_OPS)[number];
 export type ComparisonOp = (typeof COMPARISON_OPS)[number];
 export type LogicOp = (typeof LOGIC_OPS)[number];
@@ -95,6 +97,13 @@ export const isComparisonOp = (op: BinaryOp): op is ComparisonOp =>
 export const isLogicOp = (op: BinaryOp): op is LogicOp => op === 'and' || op === 'or';
 export const isArithmeticOp = (op: BinaryOp): op is ArithmeticOp =>
   (ARITHMETIC_OPS as readonly string[]).includes(op);
+
+/** The metric names an expression refers to. */
+export function metricNamesOf(e: Expr, into = new Set<string>()): Set<string> {
+  if (e.kind === 'metric') into.add(e.name);
+  for (const child of childrenOf(e)) metricNamesOf(child, into);
+  return into;
+}
 
 /** The direct sub-expressions of a node, in source order. */
 export function childrenOf(e: Expr): Expr[] {

@@ -8,7 +8,7 @@ import { Parser } from 'expr-eval-fork';
 import type { Selector } from '../selector.ts';
 import { formatSelector } from '../selector.ts';
 import type { Expr } from './ast.ts';
-import { isComparisonOp, isLogicOp } from './ast.ts';
+import { BINARY_OPS, isComparisonOp, isLogicOp } from './ast.ts';
 import type { WindowFunction } from './functions.ts';
 import { isWindowFunction, parseDuration } from './functions.ts';
 import type { Diagnostic } from './validate.ts';
@@ -59,7 +59,7 @@ let locked: Parser | undefined;
 type OpTable = Record<string, (...args: unknown[]) => unknown>;
 
 /** A null-prototype copy of the named entries of one of expr-eval's operator tables. */
-function pick(table: unknown, names: string[]): OpTable {
+function pick(table: unknown, names: readonly string[]): OpTable {
   const source = table as OpTable;
   const out = Object.create(null) as OpTable;
   for (const name of names) {
@@ -97,22 +97,7 @@ export function lockedParser(): Parser {
   // `constructor(1)` parses as a prefix operator and calls Object. Keep only what we emit.
   parser.unaryOps = pick(parser.unaryOps, ['-', 'not']);
   const tables = parser as unknown as { binaryOps: unknown }; // present at runtime, missing from the typings
-  tables.binaryOps = pick(tables.binaryOps, [
-    '+',
-    '-',
-    '*',
-    '/',
-    '%',
-    '^',
-    '==',
-    '!=',
-    '<',
-    '<=',
-    '>',
-    '>=',
-    'and',
-    'or',
-  ]);
+  tables.binaryOps = pick(tables.binaryOps, BINARY_OPS);
   locked = parser;
   return parser;
 }

@@ -2,29 +2,14 @@
 // RuleSyntaxError with the offsets of the problem; it never evaluates anything.
 import { parseSelector, SelectorError } from '../selector.ts';
 import type { BinaryOp, Expr } from './ast.ts';
-import { binaryPrecedence, MAX_DEPTH, PRECEDENCE } from './ast.ts';
+import { BINARY_OPS, binaryPrecedence, MAX_DEPTH, PRECEDENCE } from './ast.ts';
 import { RuleSyntaxError } from './syntax-error.ts';
 import type { Token } from './tokenize.ts';
 import { tokenize } from './tokenize.ts';
 
 export { RuleSyntaxError } from './syntax-error.ts';
 
-const BINARY_OPS = new Set<string>([
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
-  '^',
-  '==',
-  '!=',
-  '<',
-  '<=',
-  '>',
-  '>=',
-  'and',
-  'or',
-]);
+const BINARY_OP_TEXT = new Set<string>(BINARY_OPS);
 /**
  * Metric-name segments refused although METRIC_NAME allows them: they name JavaScript
  * internals, and a rule should never be able to spell them anywhere.
@@ -83,7 +68,7 @@ class RuleParser {
     let left = this.prefix();
     for (;;) {
       const t = this.peek();
-      if (t.kind !== 'op' || !BINARY_OPS.has(t.text)) break;
+      if (t.kind !== 'op' || !BINARY_OP_TEXT.has(t.text)) break;
       const op = t.text as BinaryOp;
       const precedence = binaryPrecedence(op);
       if (precedence < minPrecedence) break;

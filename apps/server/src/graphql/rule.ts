@@ -1,6 +1,6 @@
 // Rules over GraphQL. For now: validateRule, the editor's and the API's check of an expression
 // (diagnostics with positions, the canonical text) against the shared rule language.
-import { formatRule, hasErrors, validateRule, type Diagnostic } from '@esmon/schema';
+import { formatRule, hasErrors, metricNamesOf, validateRule, type Diagnostic } from '@esmon/schema';
 import { builder } from './builder.ts';
 
 interface PositionedDiagnostic extends Diagnostic {
@@ -49,7 +49,12 @@ builder.queryField('validateRule', (t) =>
     description: 'Checks a rule expression: syntax, functions and their arguments, and metrics never seen (a warning)',
     args: { expression: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      const known = await ctx.sql.query<{ metric: string }>('SELECT DISTINCT metric FROM series LIMIT 100000');
+      // look up only the metrics the expression names (the editor calls this on every change)
+      const named = validateRule(args.expression).ast;
+      const names = named ? [...metricNamesOf(named)] : [];
+      const known = names.length
+        ? await ctx.sql.query<{ metric: string }>('SELECT DISTINCT metric FROM series WHERE metric = ANY($1::text[])', [names])
+        : [];
       const { ast, diagnostics } = validateRule(args.expression, { knownMetrics: new Set(known.map((m) => m.metric)) });
       return {
         valid: !hasErrors(diagnostics),

@@ -26,7 +26,9 @@ export interface MaintenanceRun {
 }
 
 export interface Maintenance {
-  /** one full pass, now */
+  /** partitions for today and the days ahead (cheap: what start-up waits for) */
+  prepare(): Promise<void>;
+  /** one full pass, now: partitions, compaction, retention */
   run(): Promise<MaintenanceRun>;
   start(): void;
   stop(): Promise<void>;
@@ -39,12 +41,16 @@ export function createMaintenance(o: MaintenanceOptions): Maintenance {
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
 
-  const run = async (): Promise<MaintenanceRun> => {
-    const t = now();
+  const ensureAhead = async (t: number) => {
     await o.partitions.ensureRange(STORE_TABLES.raw, t, t + 2 * DAY_MS);
     await o.partitions.ensureRange(STORE_TABLES.chunks, t, t + 2 * DAY_MS);
     await o.partitions.ensureRange(STORE_TABLES.rollup1m, t, t + 2 * DAY_MS);
     await o.partitions.ensureRange(STORE_TABLES.rollup1h, t, t + 32 * DAY_MS);
+  };
+
+  const run = async (): Promise<MaintenanceRun> => {
+    const t = now();
+    await ensureAhead(t);
     const started = performance.now();
     const compaction = await compact(o.sql, o.partitions, t - o.compactAfterMs, 48, (hour) =>
       o.log.debug({ hour: new Date(hour).toISOString() }, 'compacted an hour of samples'),
@@ -67,6 +73,7 @@ export function createMaintenance(o: MaintenanceOptions): Maintenance {
   };
 
   return {
+    prepare: () => ensureAhead(now()),
     run: () => {
       const r = current.then(run);
       current = r.catch(() => undefined);
