@@ -25,10 +25,21 @@ export interface HostStatusEvent {
   at: Date;
 }
 
+/** A rule was created, changed, enabled/disabled, rolled back or deleted: the evaluator reloads it. */
+export interface RuleChangedEvent {
+  ruleId: number;
+  deleted: boolean;
+}
+
 /** Channel name → its arguments: a topic id (when scoped), then the payload. */
 export type EventChannels = {
   samplesAdded: [hostId: number, event: SamplesAddedEvent];
+  /** every committed batch, for in-process consumers such as the evaluator */
+  samplesCommitted: [event: SamplesAddedEvent];
   hostStatusChanged: [event: HostStatusEvent];
+  ruleChanged: [event: RuleChangedEvent];
+  /** silences or maintenance windows changed */
+  mutesChanged: [];
 };
 
 export type EventBus = PubSub<EventChannels>;
