@@ -28,6 +28,19 @@ describe('compileRule', () => {
     expect(rule.evaluate([Number.NaN])).toEqual({ result: undefined });
   });
 
+  test('a value expression compiles only when values are allowed, and yields its value', () => {
+    expect(() => compile('100 - avg(os.mem.free_pct, "5m")')).toThrow(RuleCompileError);
+    const rule = compileRule(parseRule('100 - avg(os.mem.free_pct, "5m")'), { expect: 'condition-or-value' });
+    expect(rule.type).toBe('value');
+    expect(rule.evaluate([12.5])).toEqual({ result: undefined, value: 87.5 });
+    expect(rule.evaluate([undefined])).toEqual({ result: undefined });
+    const ratio = compileRule(parseRule('sum(a, "1m") / sum(b, "1m")'), { expect: 'condition-or-value' });
+    expect(ratio.evaluate([0, 0])).toEqual({ result: undefined });
+    const condition = compileRule(parseRule('not nodata(a, "1m")'), { expect: 'condition-or-value' });
+    expect(condition.type).toBe('condition');
+    expect(condition.evaluate([0])).toEqual({ result: true });
+  });
+
   test('the disk rule: and, not, nodata as 1/0', () => {
     const rule = compile(
       'max(os.disk.used_pct{mount="/"}, "10m") >= 95 and not nodata(os.disk.used_pct, "10m")',

@@ -10,8 +10,8 @@ import { formatSelector } from '../selector.ts';
 import type { Expr } from './ast.ts';
 import { BINARY_OPS, isComparisonOp, isLogicOp } from './ast.ts';
 import type { WindowFunction } from './functions.ts';
-import { isWindowFunction, parseDuration } from './functions.ts';
-import type { Diagnostic } from './validate.ts';
+import { findFunction, isWindowFunction, parseDuration } from './functions.ts';
+import type { Diagnostic, ValidateOptions } from './validate.ts';
 import { checkRule, hasErrors } from './validate.ts';
 
 export interface RuleWindow {
@@ -24,13 +24,21 @@ export interface RuleWindow {
 }
 
 export interface RuleResult {
-  /** undefined when a window has no data (see windows.ts): the rule's no-data policy decides. */
+  /**
+   * A condition's verdict; undefined when a window has no data (see windows.ts) and the rule's
+   * no-data policy decides, and always undefined for a value expression.
+   */
   result: boolean | undefined;
-  /** The left-hand side of the top comparison, for alert messages ("cpu at 93.2"). */
+  /**
+   * A value expression's value (undefined: no data), or a condition's left-hand side of the top
+   * comparison, for alert messages ("cpu at 93.2").
+   */
   value?: number;
 }
 
 export interface CompiledRule {
+  /** A condition (true/false) or a value that severity levels are compared with. */
+  type: 'condition' | 'value';
   /** Distinct windows the rule reads; evaluate() takes their values in this order. */
   windows: RuleWindow[];
   /** The generated expr-eval source, for debugging. */
@@ -155,24 +163,36 @@ function valueSide(e: Expr): Expr | undefined {
   return isLogicOp(e.op) ? valueSide(e.left) : undefined;
 }
 
+/** Checked trees are conditions exactly when their top is a comparison, and/or or not. */
+function isCondition(e: Expr): boolean {
+  if (e.kind === 'unary') return e.op === 'not';
+  if (e.kind === 'call') return findFunction(e.name)?.returns === 'boolean';
+  return e.kind === 'binary' && (isComparisonOp(e.op) || isLogicOp(e.op));
+}
+
 function toBoolean(r: unknown): boolean {
   if (typeof r === 'boolean') return r;
   if (typeof r === 'number') return r !== 0 && !Number.isNaN(r);
   throw new TypeError(`rule evaluated to ${typeof r}`);
 }
 
-/** Checks and compiles a rule tree; throws RuleCompileError when checkRule reports errors. */
-export function compileRule(ast: Expr): CompiledRule {
-  const diagnostics = checkRule(ast);
+/**
+ * Checks and compiles a rule tree; throws RuleCompileError when checkRule reports errors. A value
+ * expression (a number) compiles only with `expect: 'condition-or-value'`.
+ */
+export function compileRule(ast: Expr, options: Pick<ValidateOptions, 'expect'> = {}): CompiledRule {
+  const diagnostics = checkRule(ast, options);
   if (hasErrors(diagnostics)) throw new RuleCompileError(diagnostics);
   const builder = new SourceBuilder();
   const source = builder.source(ast);
-  const side = valueSide(ast);
+  const type = isCondition(ast) ? 'condition' : 'value';
+  const side = type === 'condition' ? valueSide(ast) : ast;
   const parser = lockedParser();
   const rule: Expression = parser.parse(source);
   const value: Expression | undefined = side && parser.parse(builder.source(side));
   const windows = builder.windows;
   return {
+    type,
     windows,
     source,
     evaluate(values) {
@@ -184,6 +204,10 @@ export function compileRule(ast: Expr): CompiledRule {
         const v = values[i];
         if (v === undefined || Number.isNaN(v)) return { result: undefined };
         vars[`w${i}`] = v;
+      }
+      if (type === 'value') {
+        const v: unknown = rule.evaluate(vars);
+        return typeof v === 'number' && !Number.isNaN(v) ? { result: undefined, value: v } : { result: undefined };
       }
       const result = toBoolean(rule.evaluate(vars));
       if (!value) return { result };

@@ -17,6 +17,11 @@ export interface Diagnostic {
 export interface ValidateOptions {
   /** Metric names that exist; when given, references to others get a warning. */
   knownMetrics?: ReadonlySet<string>;
+  /**
+   * What the whole expression must be: a condition (the default), or either a condition or a
+   * value such as avg(os.cpu.usage, "5m") that a rule's severity levels are compared with.
+   */
+  expect?: 'condition' | 'condition-or-value';
 }
 
 export interface Validation {
@@ -164,8 +169,11 @@ export function checkRule(ast: Expr, options: ValidateOptions = {}): Diagnostic[
   }
   const checker = new Checker(options);
   const kind = checker.kindOf(ast);
-  if (kind === 'number') checker.error(`a rule must be a condition such as ${EXAMPLE}, not a number`, ast);
-  else if (kind !== undefined && kind !== 'boolean') checker.expect(ast, 'boolean', 'a rule');
+  if (kind === 'number') {
+    if (options.expect !== 'condition-or-value') {
+      checker.error(`a rule must be a condition such as ${EXAMPLE}, not a number`, ast);
+    }
+  } else if (kind !== undefined && kind !== 'boolean') checker.expect(ast, 'boolean', 'a rule');
   return checker.diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
