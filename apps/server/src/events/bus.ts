@@ -31,6 +31,38 @@ export interface RuleChangedEvent {
   deleted: boolean;
 }
 
+/** One committed alert transition (or acknowledgement, comment, manual resolve), as history stores it. */
+export interface AlertEventMessage {
+  /** the alert_events row */
+  id: number;
+  alertId: number;
+  ruleId: number;
+  ruleName: string;
+  fingerprint: string;
+  hostId: number | null;
+  hostname: string | null;
+  labels: Record<string, string>;
+  /** state, severity, suppressed, unsuppressed, flapping_start, flapping_end, acknowledged, unacknowledged, comment, manual_resolve */
+  kind: string;
+  fromState: string | null;
+  toState: string;
+  fromSeverity: string | null;
+  severity: string | null;
+  value: number | null;
+  message: string | null;
+  notify: boolean;
+  mutedBy: string | null;
+  userId: number | null;
+  at: Date;
+}
+
+/** A person resolved an alert by hand: the evaluator forgets the instance's state. */
+export interface AlertResolvedEvent {
+  alertId: number;
+  ruleId: number;
+  fingerprint: string;
+}
+
 /** Channel name → its arguments: a topic id (when scoped), then the payload. */
 export type EventChannels = {
   samplesAdded: [hostId: number, event: SamplesAddedEvent];
@@ -40,6 +72,9 @@ export type EventChannels = {
   ruleChanged: [event: RuleChangedEvent];
   /** silences or maintenance windows changed */
   mutesChanged: [];
+  /** published after the transaction that stored the event committed */
+  alertEvents: [event: AlertEventMessage];
+  alertResolvedManually: [event: AlertResolvedEvent];
 };
 
 export type EventBus = PubSub<EventChannels>;

@@ -122,6 +122,9 @@ function publishAfterCommit(
       value: s.value,
     }));
     offset += h.samples.length;
-    if (samples.length > 0) bus.publish('samplesAdded', host.id, { hostId: host.id, hostname: host.hostname, samples });
+    if (samples.length === 0) return;
+    const event = { hostId: host.id, hostname: host.hostname, samples };
+    bus.publish('samplesAdded', host.id, event);
+    bus.publish('samplesCommitted', event);
   });
 }
