@@ -12,6 +12,7 @@ import { createStaticHandler } from './http/static-files.ts';
 import { createIngest } from './ingest/ingest-batch.ts';
 import { createIngestRoute } from './ingest/http.ts';
 import type { Logger } from './log.ts';
+import type { EvaluatorStats } from './evaluator/evaluator.ts';
 import { createMetrics } from './metrics.ts';
 import type { Store } from './store/store.ts';
 
@@ -23,6 +24,8 @@ export interface CreateAppOptions {
   store: Store;
   log: Logger;
   config: Pick<Config, 'ESMON_SESSION_TTL' | 'ESMON_WORKBENCH_DIR'>;
+  /** the rule evaluator's figures, for /metrics */
+  evaluation?: () => EvaluatorStats;
 }
 
 export interface App {
@@ -38,10 +41,11 @@ function sendText(res: ServerResponse, status: number, type: string, body: strin
   res.end(body);
 }
 
-export function createApp({ db, bus, store, log, config }: CreateAppOptions): App {
+export function createApp({ db, bus, store, log, config, evaluation }: CreateAppOptions): App {
   const metrics = createMetrics(
     () => db.sql.stats(),
     () => store.writer.depth(),
+    evaluation,
   );
   store.onGroup((g) => metrics.ingestGroupSamples.observe(g.samples));
   const authenticate = createAuthenticate(db.prisma);

@@ -50,6 +50,12 @@ const configSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   ESMON_SESSION_TTL: seconds('ESMON_SESSION_TTL', 12 * 3600),
   ESMON_HOST_OFFLINE_AFTER: seconds('ESMON_HOST_OFFLINE_AFTER', 60),
+  /** timer evaluations run this far behind the clock, so samples still in flight are counted */
+  ESMON_EVAL_GRACE: duration('ESMON_EVAL_GRACE', '15s'),
+  /** at most this many points per series are kept in memory for rule windows */
+  ESMON_EVAL_MAX_POINTS: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+  /** "off" turns the rule evaluator off (e.g. a server that only ingests) */
+  ESMON_EVALUATOR: z.enum(['on', 'off']).default('on'),
   ESMON_WORKBENCH_DIR: z.string().optional(),
   ESMON_RETENTION_RAW: duration('ESMON_RETENTION_RAW', '14d'),
   ESMON_RETENTION_1M: duration('ESMON_RETENTION_1M', '90d'),

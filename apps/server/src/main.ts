@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import { startLiveness } from './ingest/liveness.ts';
 import type { Logger } from './log.ts';
+import { createEvaluator, type Evaluator } from './evaluator/evaluator.ts';
 import { createStore, type Store } from './store/store.ts';
 
 export interface RunningServer {
@@ -15,6 +16,7 @@ export interface RunningServer {
   db: Database;
   bus: EventBus;
   store: Store;
+  evaluator: Evaluator;
   close(): Promise<void>;
 }
 
@@ -45,7 +47,17 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
   // partitions for today and the next days exist before the first sample arrives; compaction and
   // retention (possibly hours of work after a long stop) run on the maintenance timer, not here
   await store.maintenance.prepare();
-  const app = createApp({ db, bus, store, log, config });
+  const evaluator = createEvaluator({
+    sql: db.sql,
+    prisma: db.prisma,
+    bus,
+    log,
+    graceMs: config.ESMON_EVAL_GRACE * 1000,
+    maxPoints: config.ESMON_EVAL_MAX_POINTS,
+  });
+  // listening to the bus before the port opens: no committed batch goes unevaluated
+  if (config.ESMON_EVALUATOR === 'on') await evaluator.start();
+  const app = createApp({ db, bus, store, log, config, evaluation: () => evaluator.stats() });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
     app.server.listen(config.PORT, config.HOST, () => resolve());
@@ -62,11 +74,13 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     db,
     bus,
     store,
+    evaluator,
     close: async () => {
       stopLiveness();
       await store.maintenance.stop();
       await app.close();
       await store.writer.drain();
+      await evaluator.stop();
       if (!given) await db.close();
     },
   };

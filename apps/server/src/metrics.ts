@@ -2,8 +2,35 @@
 // database pool.
 import client from 'prom-client';
 import type { PoolStats } from '@esmon/db';
+import type { EvaluatorStats } from './evaluator/evaluator.ts';
 
-export function createMetrics(poolStats: () => PoolStats, ingestQueue: () => { batches: number; samples: number }) {
+const EVALUATION_FIGURES: [keyof EvaluatorStats, string, string, 'counter' | 'gauge'][] = [
+  ['evaluations', 'esmon_eval_evaluations_total', 'Rule instance evaluations (sample-driven and timer)', 'counter'],
+  ['skipped', 'esmon_eval_skipped_total', 'Evaluations skipped: points older than the instance\'s last evaluation arrived', 'counter'],
+  ['lagSeconds', 'esmon_eval_lag_seconds', 'From the commit of the last batch to the end of its evaluation', 'gauge'],
+  ['points', 'esmon_eval_points', 'Points held in memory for rule windows', 'gauge'],
+  ['writesQueued', 'esmon_eval_alert_writes_queued', 'Evaluations with transitions waiting to be stored', 'gauge'],
+];
+
+function registerEvaluationMetrics(registry: client.Registry, stats: () => EvaluatorStats): void {
+  for (const [key, name, help, type] of EVALUATION_FIGURES) {
+    const collect = function (this: client.Gauge | client.Counter) {
+      const v = stats()[key];
+      if (this instanceof client.Counter) {
+        this.reset();
+        this.inc(v);
+      } else this.set(v);
+    };
+    if (type === 'counter') new client.Counter({ name, help, registers: [registry], collect });
+    else new client.Gauge({ name, help, registers: [registry], collect });
+  }
+}
+
+export function createMetrics(
+  poolStats: () => PoolStats,
+  ingestQueue: () => { batches: number; samples: number },
+  evaluation?: () => EvaluatorStats,
+) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'esmon_' });
   const httpRequests = new client.Counter({
@@ -62,6 +89,7 @@ export function createMetrics(poolStats: () => PoolStats, ingestQueue: () => { b
       },
     });
   }
+  if (evaluation) registerEvaluationMetrics(registry, evaluation);
   return { registry, httpRequests, httpDuration, ingestSamples, ingestBatches, ingestDuration, ingestGroupSamples };
 }
 

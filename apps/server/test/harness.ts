@@ -22,13 +22,15 @@ export interface TestServer extends RunningServer {
   userToken(role: 'viewer' | 'analyst' | 'admin'): Promise<string>;
   agentKey(hostname: string): Promise<string>;
   integrationKey(role: 'viewer' | 'analyst' | 'admin'): Promise<string>;
+  /** Stops the server (not the database) and starts a new one on the same database. */
+  restart(): Promise<void>;
   ingest(body: unknown, key: string | undefined, opts?: { gzip?: boolean; raw?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: any; retryAfter?: string }>;
 }
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const testDb = await openTestDatabase({ migrated: false });
   const config = loadConfig({ PORT: '0', ESMON_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'silent', ...env });
-  const server = await startServer({ config, log: createLogger(config.LOG_LEVEL), db: testDb });
+  let server = await startServer({ config, log: createLogger(config.LOG_LEVEL), db: testDb });
   let users = 0;
 
   const gql: TestServer['gql'] = async (query, variables, token) => {
@@ -49,7 +51,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     return r.data.login.token;
   };
 
-  return {
+  const self: TestServer = {
     ...server,
     testDb,
     gql,
@@ -80,11 +82,18 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       });
       return { status: res.status, body: await res.json().catch(() => undefined), retryAfter: res.headers.get('retry-after') ?? undefined };
     },
+    async restart() {
+      await server.close();
+      server = await startServer({ config, log: createLogger(config.LOG_LEVEL), db: testDb });
+      const { close: _close, ...fresh } = server;
+      Object.assign(self, fresh);
+    },
     close: async () => {
       await server.close();
       await testDb.close();
     },
   };
+  return self;
 }
 
 let batchSeq = 0;

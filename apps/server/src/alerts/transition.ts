@@ -99,6 +99,8 @@ function restore(step: Step): void {
  * abandoned, a firing one is marked (and frozen: it neither resolves nor changes severity).
  */
 function suppress(step: Step): void {
+  // evaluators judge staleness first, so a suppression means the agent reports again
+  if (step.status.state === 'stale') restore(step);
   const { state, suppressed } = step.status;
   const why = 'a rule it depends on is firing for this instance';
   if (state === 'pending') {

@@ -1,0 +1,186 @@
+// Stores what the engine decided: one open alert row per rule × instance (opened by pending,
+// firing or no data, closed by ok or resolved), every transition a row in alert history with its
+// reason and value, and whether channels will hear of it (silences, maintenance and flapping hold
+// notifications). Writes happen after the ingest commit, grouped: all evaluations queued while a
+// transaction runs go into the next one. Events are published only after their commit.
+import type { Sql, SqlRunner } from '@esmon/db';
+import type { AlertEventMessage, EventBus } from '../events/bus.ts';
+import type { Logger } from '../log.ts';
+import { renderAnnotations } from '../rules/annotations.ts';
+import type { Evaluation } from './engine.ts';
+
+export interface MuteTarget {
+  ruleId: number;
+  rule: string;
+  hostId: number;
+  host: string;
+  labels: Record<string, string>;
+}
+
+/** Why channels must not hear of an event now: "silence:3", "maintenance:2", or undefined. */
+export type MuteCheck = (target: MuteTarget, at: number, kind: { resolving: boolean; instanceKey: string }) => string | undefined;
+
+interface OpenAlert {
+  id: number;
+  /** fired or reported no data at least once: closing it is a resolution, not a quiet "ok" */
+  alerted: boolean;
+}
+
+export interface AlertWriter {
+  enqueue(evaluations: readonly Evaluation[]): void;
+  /** Resolves when everything queued so far is stored. */
+  flush(): Promise<void>;
+  openAlertId(ruleId: number, key: string): number | undefined;
+  restoreOpen(ruleId: number, key: string, id: number, alerted: boolean): void;
+  forget(ruleId: number, key: string): void;
+  queued(): number;
+}
+
+const openKey = (ruleId: number, key: string) => `${ruleId}:${key}`;
+
+export function alertLabels(e: Evaluation): Record<string, string> {
+  return { ...e.rule.definition.labels, ...e.instance.group, host: e.instance.hostname };
+}
+
+export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; mute: MuteCheck }): AlertWriter {
+  const open = new Map<string, OpenAlert>();
+  let queue: Evaluation[] = [];
+  let running: Promise<void> | undefined;
+
+  async function drain(): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      for (let attempt = 1; ; attempt++) {
+        const snapshot = new Map(open);
+        try {
+          const messages = await deps.sql.transaction((tx) => store(tx, batch));
+          for (const m of messages) deps.bus.publish('alertEvents', m);
+          break;
+        } catch (err) {
+          // nothing of the batch is stored: restore our view of open alerts and try again
+          open.clear();
+          for (const [k, v] of snapshot) open.set(k, v);
+          deps.log.error({ err, attempt, evaluations: batch.length }, 'storing alert transitions failed; retrying');
+          await new Promise((r) => setTimeout(r, Math.min(30_000, 250 * 2 ** attempt)));
+        }
+      }
+    }
+  }
+
+  async function store(tx: SqlRunner, batch: Evaluation[]): Promise<AlertEventMessage[]> {
+    const messages: AlertEventMessage[] = [];
+    for (const e of batch) messages.push(...(await storeOne(tx, e)));
+    return messages;
+  }
+
+  async function storeOne(tx: SqlRunner, e: Evaluation): Promise<AlertEventMessage[]> {
+    const { events, status } = e.result;
+    if (events.length === 0) return [];
+    const k = openKey(e.rule.id, e.instance.key);
+    let row = open.get(k);
+    const at = new Date(e.at);
+    const labels = alertLabels(e);
+    const value = e.value ?? status.lastValue ?? null;
+    const annotations = renderAnnotations(e.rule.definition.annotations, {
+      host: e.instance.hostname,
+      ...(value !== null ? { value } : {}),
+      ...(status.severity ? { severity: status.severity } : {}),
+      rule: e.rule.definition.name,
+      state: status.state,
+      labels,
+    });
+    const stored = JSON.stringify({ status, lastEvalAt: e.at });
+    const closing = status.state === 'ok' || status.state === 'resolved';
+    if (!row) {
+      if (closing || status.state === 'stale') return []; // nothing open to record it on
+      const [inserted] = await tx.query<{ id: number }>(
+        `INSERT INTO alerts (rule_id, fingerprint, host_id, labels, state, severity, value, started_at, fired_at,
+                             status, flapping, suppressed, open_key, annotations, updated_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5::"AlertState", $6::"Severity", $7, $8, $9, $10::jsonb, $11, $12, $13, $14::jsonb, now())
+         RETURNING id`,
+        [
+          e.rule.id, e.instance.key, e.instance.hostId, JSON.stringify(labels), status.state, status.severity ?? null,
+          value, at, status.state === 'firing' ? at : null, stored, status.flapping, status.suppressed, k,
+          JSON.stringify(annotations),
+        ],
+      );
+      row = { id: inserted!.id, alerted: status.state === 'firing' || status.state === 'nodata' };
+      open.set(k, row);
+    } else {
+      row.alerted ||= status.state === 'firing' || status.state === 'nodata';
+      const state = closing ? (row.alerted ? 'resolved' : 'ok') : status.state;
+      await tx.query(
+        `UPDATE alerts SET state = $2::"AlertState", severity = COALESCE($3::"Severity", severity), value = $4,
+                fired_at = COALESCE(fired_at, $5), resolved_at = $6, status = $7::jsonb, flapping = $8, suppressed = $9,
+                open_key = $10, annotations = $11::jsonb, version = version + 1, updated_at = now()
+         WHERE id = $1`,
+        [
+          row.id, state, status.severity ?? null, value, status.state === 'firing' ? at : null, closing ? at : null,
+          stored, status.flapping, status.suppressed, closing ? null : k, JSON.stringify(annotations),
+        ],
+      );
+      if (closing) open.delete(k);
+    }
+    const target = { ruleId: e.rule.id, rule: e.rule.definition.name, hostId: e.instance.hostId, host: e.instance.hostname, labels };
+    const messages: AlertEventMessage[] = [];
+    for (const ev of events) {
+      const resolving = ev.to === 'resolved' || (ev.to === 'ok' && ev.from === 'nodata');
+      let mutedBy: string | null = null;
+      if (ev.notify) mutedBy = deps.mute(target, e.at, { resolving, instanceKey: k }) ?? null;
+      else if (status.flapping || ev.kind === 'flapping_start') mutedBy = 'flapping';
+      else if (status.suppressed) mutedBy = 'dependency';
+      const notify = ev.notify && mutedBy === null;
+      const toState = ev.to;
+      const [inserted] = await tx.query<{ id: number }>(
+        `INSERT INTO alert_events (alert_id, at, kind, from_state, to_state, from_severity, severity, value, message, notify, muted_by)
+         VALUES ($1, $2, $3, $4::"AlertState", $5::"AlertState", $6::"Severity", $7::"Severity", $8, $9, $10, $11) RETURNING id`,
+        [row.id, at, ev.kind, ev.from, toState, ev.fromSeverity ?? null, ev.toSeverity ?? null, ev.value ?? value, ev.reason, notify, mutedBy],
+      );
+      messages.push({
+        id: inserted!.id,
+        alertId: row.id,
+        ruleId: e.rule.id,
+        ruleName: e.rule.definition.name,
+        fingerprint: e.instance.key,
+        hostId: e.instance.hostId,
+        hostname: e.instance.hostname,
+        labels,
+        kind: ev.kind,
+        fromState: ev.from,
+        toState,
+        fromSeverity: ev.fromSeverity ?? null,
+        severity: ev.toSeverity ?? null,
+        value: ev.value ?? value,
+        message: ev.reason,
+        notify,
+        mutedBy,
+        userId: null,
+        at,
+      });
+    }
+    return messages;
+  }
+
+  return {
+    enqueue(evaluations) {
+      for (const e of evaluations) if (e.result.events.length > 0) queue.push(e);
+      if (queue.length > 0 && !running) {
+        running = drain().finally(() => {
+          running = undefined;
+        });
+      }
+    },
+    async flush() {
+      while (running) await running;
+    },
+    openAlertId: (ruleId, key) => open.get(openKey(ruleId, key))?.id,
+    restoreOpen(ruleId, key, id, alerted) {
+      open.set(openKey(ruleId, key), { id, alerted });
+    },
+    forget(ruleId, key) {
+      open.delete(openKey(ruleId, key));
+    },
+    queued: () => queue.length,
+  };
+}

@@ -1,0 +1,105 @@
+// Live evaluation through the real pipeline: ingest over HTTP → commit → evaluator → alert rows,
+// history and the alertEvents bus channel; and a restart in the middle of pending.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseKind } from '@esmon/db/testing';
+import type { AlertEventMessage } from '../src/events/bus.ts';
+import { startTestServer, type TestServer } from './harness.ts';
+import { insertRule } from './rule-fixture.ts';
+
+const MIN = 60_000;
+
+describe(`live rule evaluation (${testDatabaseKind()})`, () => {
+  let s: TestServer;
+  let key: string;
+  let seq = 0;
+  const send = async (hostname: string, points: [ts: number, value: number][], metric = 'app.load', labels?: Record<string, string>) => {
+    const res = await s.ingest(
+      { batchId: `eval-${process.pid}-${++seq}`, hosts: [{ hostname, samples: points.map(([ts, value]) => ({ metric, ts, value, ...(labels ? { labels } : {}) })) }] },
+      key,
+    );
+    expect(res.status).toBe(200);
+  };
+  const history = async (ruleId: number) =>
+    s.testDb.sql.query<{ kind: string; from_state: string; to_state: string; severity: string | null; message: string; notify: boolean }>(
+      `SELECT e.kind, e.from_state::text, e.to_state::text, e.severity::text, e.message, e.notify FROM alert_events e
+       JOIN alerts a ON a.id = e.alert_id WHERE a.rule_id = $1 ORDER BY e.id`,
+      [ruleId],
+    );
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    key = await s.integrationKey('analyst');
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('fires, rises and falls in severity inside one incident, and resolves through recovery thresholds', async () => {
+    const ruleId = await insertRule(s.db.sql, s.bus, {
+      name: 'load levels',
+      expression: 'last(app.load, "5m")',
+      comparator: '>',
+      levels: [
+        { severity: 'warning', threshold: 80, recovery: 70 },
+        { severity: 'critical', threshold: 90, recovery: 85 },
+      ],
+      annotations: { summary: 'load on {{host}} is {{value}} ({{severity}})' },
+    });
+    await s.evaluator.settled();
+    const received: AlertEventMessage[] = [];
+    const sub = s.bus.subscribe('alertEvents')[Symbol.asyncIterator]();
+    void (async () => {
+      for (let n = await sub.next(); !n.done; n = await sub.next()) received.push(n.value);
+    })();
+    const t = Date.now() - 10 * MIN;
+    await send('ev-1', [[t, 50]]);
+    await send('ev-1', [[t + MIN, 85]]); // warning
+    await send('ev-1', [[t + 2 * MIN, 95]]); // critical
+    await send('ev-1', [[t + 3 * MIN, 87]]); // above critical's recovery 85: stays critical
+    await send('ev-1', [[t + 4 * MIN, 80]]); // back to warning
+    await send('ev-1', [[t + 5 * MIN, 72]]); // above warning's recovery 70: still firing
+    await send('ev-1', [[t + 6 * MIN, 60]]); // resolved
+    await s.evaluator.settled();
+    const rows = await history(ruleId);
+    expect(rows.map((r) => `${r.kind}:${r.from_state}>${r.to_state}:${r.severity ?? ''}`)).toEqual([
+      'state:ok>firing:warning',
+      'severity:firing>firing:critical',
+      'severity:firing>firing:warning',
+      'state:firing>resolved:',
+    ]);
+    expect(rows.every((r) => r.notify)).toBe(true);
+    const alerts = await s.testDb.sql.query<{ state: string; open_key: string | null; annotations: Record<string, string>; fired_at: Date }>(
+      'SELECT state::text, open_key, annotations, fired_at FROM alerts WHERE rule_id = $1',
+      [ruleId],
+    );
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ state: 'resolved', open_key: null });
+    expect(alerts[0]!.fired_at.getTime()).toBe(t + MIN);
+    expect(alerts[0]!.annotations.summary).toBe('load on ev-1 is 60 ()');
+    await sub.return?.();
+    expect(received.map((m) => m.toState)).toEqual(['firing', 'firing', 'firing', 'resolved']);
+    expect(received[0]).toMatchObject({ ruleId, ruleName: 'load levels', hostname: 'ev-1', labels: { host: 'ev-1' } });
+  });
+
+  it('keeps the pending time across a restart', async () => {
+    const ruleId = await insertRule(s.db.sql, s.bus, {
+      name: 'queue depth',
+      expression: 'max(app.queue, "2m") >= 100',
+      levels: [{ severity: 'critical' }],
+      forSeconds: 180,
+    });
+    await s.evaluator.settled();
+    const t = Date.now() - 20 * MIN;
+    await send('ev-2', [[t, 150]], 'app.queue');
+    await s.evaluator.settled();
+    expect((await history(ruleId)).map((r) => r.to_state)).toEqual(['pending']);
+    // the server stops and a new one starts on the same database: it rebuilds from the store
+    await s.restart();
+    await send('ev-2', [[t + 2 * MIN, 140]], 'app.queue'); // 2 min pending: not yet
+    await send('ev-2', [[t + 3 * MIN, 130]], 'app.queue'); // 3 min pending: fires
+    await s.evaluator.settled();
+    const rows = await history(ruleId);
+    expect(rows.map((r) => r.to_state)).toEqual(['pending', 'firing']);
+    expect(rows[1]!.message).toContain('for 3m');
+  });
+});
