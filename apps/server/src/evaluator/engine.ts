@@ -41,6 +41,8 @@ export interface Instance {
   status: AlertStatus;
   /** time of the last evaluation; -Infinity before the first */
   lastEvalAt: number;
+  /** the earliest point seen: the timer leaves an instance alone before its first sample */
+  firstSeen: number;
 }
 
 export interface Evaluation {
@@ -160,7 +162,16 @@ export class RuleEngine {
 
   /** Points without evaluation: warming up from the store at start. */
   load(points: readonly EnginePoint[]): void {
-    for (const p of points) this.buffers.get(p.seriesId)?.add(p.ts, p.value);
+    for (const p of points) {
+      const buffer = this.buffers.get(p.seriesId);
+      if (!buffer) continue;
+      buffer.add(p.ts, p.value);
+      this.seen(p);
+    }
+  }
+
+  private seen(p: EnginePoint): void {
+    for (const instance of this.feeds.get(p.seriesId) ?? []) if (p.ts < instance.firstSeen) instance.firstSeen = p.ts;
   }
 
   pointCount(): number {
@@ -190,6 +201,7 @@ export class RuleEngine {
         const buffer = this.buffers.get(p.seriesId)!;
         buffer.add(p.ts, p.value);
         buffer.trim(ts);
+        this.seen(p);
         for (const instance of this.feeds.get(p.seriesId) ?? []) touched.add(instance);
       }
       for (const ruleId of this.order) {
@@ -227,7 +239,7 @@ export class RuleEngine {
     const out: Evaluation[] = [];
     for (const { at, rt } of due) {
       for (const instance of rt.instances.values()) {
-        if (instance.lastEvalAt >= at) continue;
+        if (instance.lastEvalAt >= at || instance.firstSeen > at) continue;
         const e = this.evaluate(rt, instance, at);
         if (e) out.push(e);
       }
@@ -337,6 +349,7 @@ export class RuleEngine {
         series: rt.rule.compiled.windows.map(() => new Set<number>()),
         status: initialAlertStatus(),
         lastEvalAt: Number.NEGATIVE_INFINITY,
+        firstSeen: Number.POSITIVE_INFINITY,
       };
       rt.instances.set(key, instance);
     } else if (instance.series.length !== rt.rule.compiled.windows.length) {
