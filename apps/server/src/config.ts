@@ -54,6 +54,20 @@ const configSchema = z.object({
   ESMON_EVAL_GRACE: duration('ESMON_EVAL_GRACE', '15s'),
   /** at most this many points per series are kept in memory for rule windows */
   ESMON_EVAL_MAX_POINTS: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+  /** comma-separated URLs that receive every notifying alert event as JSON */
+  ESMON_ALERT_WEBHOOKS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const urls = v.split(',').map((u) => u.trim()).filter(Boolean);
+      for (const u of urls) {
+        if (!URL.canParse(u) || !/^https?:$/.test(new URL(u).protocol)) {
+          ctx.addIssue({ code: 'custom', message: `ESMON_ALERT_WEBHOOKS: "${u}" is not an http(s) URL` });
+          return z.NEVER;
+        }
+      }
+      return urls;
+    }),
   /** "off" turns the rule evaluator off (e.g. a server that only ingests) */
   ESMON_EVALUATOR: z.enum(['on', 'off']).default('on'),
   ESMON_WORKBENCH_DIR: z.string().optional(),

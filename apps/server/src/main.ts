@@ -6,6 +6,7 @@ import { ensureAdmin } from './auth/accounts.ts';
 import type { Config } from './config.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import { startLiveness } from './ingest/liveness.ts';
+import { startAlertWebhooks } from './notify/webhook.ts';
 import type { Logger } from './log.ts';
 import { createEvaluator, type Evaluator } from './evaluator/evaluator.ts';
 import { createStore, type Store } from './store/store.ts';
@@ -62,6 +63,7 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     app.server.once('error', reject);
     app.server.listen(config.PORT, config.HOST, () => resolve());
   });
+  const stopWebhooks = startAlertWebhooks({ urls: config.ESMON_ALERT_WEBHOOKS, bus, log });
   const stopLiveness = startLiveness({ sql: db.sql, bus, log, offlineAfterMs: config.ESMON_HOST_OFFLINE_AFTER * 1000 });
   const { port } = app.server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
@@ -77,6 +79,7 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     evaluator,
     close: async () => {
       stopLiveness();
+      stopWebhooks();
       await store.maintenance.stop();
       await app.close();
       await store.writer.drain();

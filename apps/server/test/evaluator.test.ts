@@ -1,5 +1,7 @@
 // Live evaluation through the real pipeline: ingest over HTTP → commit → evaluator → alert rows,
 // history and the alertEvents bus channel; and a restart in the middle of pending.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@esmon/db/testing';
 import type { AlertEventMessage } from '../src/events/bus.ts';
@@ -26,12 +28,32 @@ describe(`live rule evaluation (${testDatabaseKind()})`, () => {
       [ruleId],
     );
 
+  // a webhook receiver: the first answer fails, so delivery must retry
+  const hooks: { event: { to: string; severity: string | null }; rule: { name: string }; host: { hostname: string } }[] = [];
+  let requests = 0;
+  let receiver: Server;
+  const hookArrived = async (n: number) => {
+    for (let i = 0; i < 200 && hooks.length < n; i++) await new Promise((r) => setTimeout(r, 50));
+  };
+
   beforeAll(async () => {
-    s = await startTestServer();
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        if (++requests === 1) return res.writeHead(503).end();
+        hooks.push(JSON.parse(body));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const port = (receiver.address() as AddressInfo).port;
+    s = await startTestServer({ ESMON_ALERT_WEBHOOKS: `http://127.0.0.1:${port}/hook` });
     key = await s.integrationKey('analyst');
   });
   afterAll(async () => {
     await s?.close();
+    receiver?.close();
   });
 
   it('fires, rises and falls in severity inside one incident, and resolves through recovery thresholds', async () => {
@@ -79,6 +101,12 @@ describe(`live rule evaluation (${testDatabaseKind()})`, () => {
     await sub.return?.();
     expect(received.map((m) => m.toState)).toEqual(['firing', 'firing', 'firing', 'resolved']);
     expect(received[0]).toMatchObject({ ruleId, ruleName: 'load levels', hostname: 'ev-1', labels: { host: 'ev-1' } });
+    // every notifying event reaches the webhook, the refused first delivery included
+    await hookArrived(4);
+    expect(hooks.map((h) => `${h.event.to}:${h.event.severity ?? ''}`).sort()).toEqual(
+      ['firing:warning', 'firing:critical', 'firing:warning', 'resolved:'].sort(),
+    );
+    expect(hooks[0]).toMatchObject({ rule: { name: 'load levels' }, host: { hostname: 'ev-1' } });
   });
 
   it('keeps the pending time across a restart', async () => {
