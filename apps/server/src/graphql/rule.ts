@@ -1,25 +1,13 @@
-// Rules over GraphQL. For now: validateRule, the editor's and the API's check of an expression
-// (diagnostics with positions, the canonical text) against the shared rule language.
-import { formatRule, hasErrors, metricNamesOf, validateRule, type Diagnostic } from '@esmon/schema';
+// Rules over GraphQL: validateRule, the editor's and the API's check of an expression (diagnostics
+// with positions, the canonical text) against the shared rule language. The Rule type and its
+// queries are in rule-object.ts and rule-version.ts, the saving mutations in rule-mutations.ts.
+import { formatRule, hasErrors, metricNamesOf, validateRule } from '@esmon/schema';
 import { builder } from './builder.ts';
-
-interface PositionedDiagnostic extends Diagnostic {
-  line: number;
-  column: number;
-}
-
-const RuleDiagnostic = builder.objectRef<PositionedDiagnostic>('RuleDiagnostic').implement({
-  authScopes: { viewer: true },
-  description: 'A problem in a rule expression: start/end are character offsets, line/column 1-based',
-  fields: (t) => ({
-    severity: t.exposeString('severity', { description: 'error (the rule cannot be saved) or warning' }),
-    message: t.exposeString('message'),
-    start: t.exposeInt('start'),
-    end: t.exposeInt('end'),
-    line: t.exposeInt('line'),
-    column: t.exposeInt('column'),
-  }),
-});
+import { knownMetricsAmong, positioned, RuleDiagnostic, type PositionedDiagnostic } from './rule-diagnostic.ts';
+import './rule-object.ts';
+import './rule-version.ts';
+import './rule-mutations.ts';
+import './rule-backtest.ts';
 
 interface RuleValidation {
   valid: boolean;
@@ -36,12 +24,6 @@ const RuleValidationRef = builder.objectRef<RuleValidation>('RuleValidation').im
   }),
 });
 
-/** 1-based line and column of a character offset. */
-function position(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length, column: before[before.length - 1]!.length + 1 };
-}
-
 builder.queryField('validateRule', (t) =>
   t.field({
     type: RuleValidationRef,
@@ -52,14 +34,12 @@ builder.queryField('validateRule', (t) =>
       // look up only the metrics the expression names (the editor calls this on every change)
       const named = validateRule(args.expression).ast;
       const names = named ? [...metricNamesOf(named)] : [];
-      const known = names.length
-        ? await ctx.sql.query<{ metric: string }>('SELECT DISTINCT metric FROM series WHERE metric = ANY($1::text[])', [names])
-        : [];
-      const { ast, diagnostics } = validateRule(args.expression, { knownMetrics: new Set(known.map((m) => m.metric)) });
+      const knownMetrics = await knownMetricsAmong(ctx.sql, names);
+      const { ast, diagnostics } = validateRule(args.expression, { knownMetrics });
       return {
         valid: !hasErrors(diagnostics),
         formatted: ast ? formatRule(ast) : null,
-        diagnostics: diagnostics.map((d) => ({ ...d, ...position(args.expression, d.start) })),
+        diagnostics: positioned(args.expression, diagnostics),
       };
     },
   }),

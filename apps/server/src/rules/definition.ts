@@ -16,6 +16,7 @@ import {
   WINDOW_FUNCTIONS,
   durationProblem,
   formatSelector,
+  issuePath,
   type CompiledRule,
   type Diagnostic,
 } from '@esmon/schema';
@@ -32,7 +33,7 @@ const WEEK_S = 7 * 86_400;
 
 const thresholdFormSchema = z
   .object({
-    metric: z.string().min(1).max(1000).describe('a series selector, e.g. os.cpu.usage{cpu="total"}'),
+    metric: z.string().min(1).max(1000).describe('a series selector, e.g. os.disk.used_pct{mount="/"}; a missing label equals "", so os.cpu.usage{core=""} is the total'),
     fn: z.enum(WINDOW_FUNCTIONS.filter((f) => f !== 'nodata') as [string, ...string[]]),
     window: z.string().superRefine((w, ctx) => {
       const problem = durationProblem(w);
@@ -46,9 +47,9 @@ export type ThresholdForm = z.infer<typeof thresholdFormSchema>;
 const levelSchema = z
   .object({
     severity: z.enum(SEVERITIES),
-    threshold: z.number().finite().optional(),
+    threshold: z.number().finite().nullish(),
     /** defaults to the threshold: no hysteresis */
-    recovery: z.number().finite().optional(),
+    recovery: z.number().finite().nullish(),
   })
   .strict();
 
@@ -122,13 +123,18 @@ export function thresholdExpression(form: ThresholdForm): string {
 export function checkDefinition(input: unknown, knownMetrics?: ReadonlySet<string>): Checked {
   const parsed = ruleDefinitionSchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+    // the same path notation as every other GraphQL input error (levels[0].severity)
+    return { ok: false, problems: parsed.error.issues.map((i) => ({ path: issuePath(i.path), message: issueMessage(i) })) };
   }
   const d = parsed.data;
   const problems: DefinitionProblem[] = [];
   let text: string;
   if (d.threshold && d.expression) return fail('threshold', 'give either an expression or a threshold form, not both');
   if (d.threshold) {
+    // stored with the form, a percentile the function ignores would show up again in the editor
+    if (d.threshold.percentile !== undefined && d.threshold.fn !== 'percentile') {
+      return fail('threshold.percentile', `percentile applies to fn percentile only, not ${d.threshold.fn}`);
+    }
     try {
       text = thresholdExpression(d.threshold);
     } catch (err) {
@@ -142,21 +148,26 @@ export function checkDefinition(input: unknown, knownMetrics?: ReadonlySet<strin
   const { ast, diagnostics } = validateRule(text, { knownMetrics, expect: 'condition-or-value' });
   if (!ast || hasErrors(diagnostics)) {
     for (const p of diagnostics.filter((x) => x.severity === 'error')) {
-      problems.push({ path: d.threshold ? 'threshold' : 'expression', message: p.message, start: p.start, end: p.end });
+      // offsets into text the user never typed would mislead: name the generated expression instead
+      problems.push(
+        d.threshold
+          ? { path: 'threshold', message: `${p.message} (in ${text})` }
+          : { path: 'expression', message: p.message, start: p.start, end: p.end },
+      );
     }
     return { ok: false, problems };
   }
   const kind = compileRule(ast, { expect: 'condition-or-value' }).type;
   const seen = new Set<string>();
   d.levels.forEach((l, i) => {
-    if (seen.has(l.severity)) problems.push({ path: `levels.${i}.severity`, message: `${l.severity} is listed twice` });
+    if (seen.has(l.severity)) problems.push({ path: `levels[${i}].severity`, message: `${l.severity} is listed twice` });
     seen.add(l.severity);
     if (kind === 'condition') {
-      if (l.threshold !== undefined || l.recovery !== undefined) {
-        problems.push({ path: `levels.${i}`, message: 'a condition rule has no thresholds: its expression decides; give only the severity' });
+      if (l.threshold != null || l.recovery != null) {
+        problems.push({ path: `levels[${i}]`, message: 'a condition rule has no thresholds: its expression decides; give only the severity' });
       }
-    } else if (l.threshold === undefined) {
-      problems.push({ path: `levels.${i}.threshold`, message: `the ${l.severity} level needs a threshold` });
+    } else if (l.threshold == null) {
+      problems.push({ path: `levels[${i}].threshold`, message: `the ${l.severity} level needs a threshold` });
     }
   });
   if (kind === 'condition' && d.levels.length > 1) {
@@ -197,6 +208,20 @@ export function checkDefinition(input: unknown, knownMetrics?: ReadonlySet<strin
   }
 }
 
+/** zod says only "Invalid key in record" for a bad label name; the key schema's own message says why. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  return issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+}
+
+/**
+ * The input that checks back to `d` (rollback re-checks a stored version): a stored definition
+ * carries both the threshold form and the expression it stands for, which an input may not.
+ */
+export function definitionInput(d: RuleDefinition): RuleDefinitionInput {
+  const { threshold, expression, ...rest } = d;
+  return { ...rest, ...(threshold ? { threshold } : { expression }) };
+}
+
 /** Thresholds rise with severity (fall, for < rules) and recoveries sit on the good side. */
 function levelOrderProblems(levels: RuleDefinition['levels'], high: boolean, comparator: string): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
@@ -208,7 +233,7 @@ function levelOrderProblems(levels: RuleDefinition['levels'], high: boolean, com
     const r = l.recovery!;
     if (high ? r > t : r < t) {
       problems.push({
-        path: `levels.${l.i}.recovery`,
+        path: `levels[${l.i}].recovery`,
         message: `recovery ${r} must be ${high ? 'at or below' : 'at or above'} the threshold ${t} (alerting on values ${comparator} ${t})`,
       });
     }
@@ -218,7 +243,7 @@ function levelOrderProblems(levels: RuleDefinition['levels'], high: boolean, com
     const upper = sorted[k]!;
     if (high ? upper.threshold! <= lower.threshold! : upper.threshold! >= lower.threshold!) {
       problems.push({
-        path: `levels.${upper.i}.threshold`,
+        path: `levels[${upper.i}].threshold`,
         message: `the ${upper.severity} threshold must be ${high ? 'above' : 'below'} the ${lower.severity} threshold ${lower.threshold}`,
       });
     }

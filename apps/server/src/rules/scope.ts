@@ -19,7 +19,7 @@ export const hostScopeSchema = z
       .string()
       .min(1)
       .max(256)
-      .regex(/^[A-Za-z0-9_.*?\-]+$/, 'a hostname pattern: letters, digits, - _ . and the wildcards * ?')
+      .regex(/^[A-Za-z0-9_.*?-]+$/, 'a hostname pattern: letters, digits, - _ . and the wildcards * ?')
       .optional(),
   })
   .strict();
@@ -35,7 +35,7 @@ export type RuleScope = z.infer<typeof ruleScopeSchema>;
 
 /** A glob over hostnames (`maximo-*`, `db?`), case-insensitive, whole name. */
 export function hostnameGlob(pattern: string): RegExp {
-  const body = pattern.replace(/[.\-]/g, (c) => `\\${c}`).replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern.replace(/[.-]/g, (c) => `\\${c}`).replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }
 
