@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { migrate, openDatabase, type Database } from '@esmon/db';
 import { createApp } from './app.ts';
 import { ensureAdmin } from './auth/accounts.ts';
+import { ensureDefaultRules } from './rules/defaults.ts';
 import type { Config } from './config.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import { startLiveness } from './ingest/liveness.ts';
@@ -39,6 +40,9 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     const admin = await ensureAdmin(db.prisma, config.ESMON_ADMIN_EMAIL, config.ESMON_ADMIN_PASSWORD);
     if (admin.created) log.info({ email: admin.email }, 'admin user created');
     if (admin.generatedPassword) onGeneratedPassword?.(admin.email, admin.generatedPassword);
+    // a new install alerts out of the box: CPU, memory, disk, host offline (once, never again)
+    const defaults = await ensureDefaultRules(db.prisma);
+    if (defaults.created.length > 0) log.info({ rules: defaults.created }, 'default rules created');
   } catch (err) {
     if (!given) await db.close();
     throw err;

@@ -80,5 +80,24 @@ describe(`backtest equals live evaluation (${testDatabaseKind()})`, () => {
     expect(result.counts.nodata).toBeGreaterThanOrEqual(1);
     expect(result.counts.resolved + result.counts.ok).toBeGreaterThanOrEqual(2);
     expect(result.instances).toBe(2);
+
+    // the same over GraphQL, as the rule editor asks for it; analysts only, ranges checked
+    const query = `query ($d: RuleInput!, $from: DateTime!, $to: DateTime!) {
+      backtestRule(draft: $d, from: $from, to: $to) { counts { pending firing resolved nodata ok severityChanges } instances
+        transitions { at fingerprint kind fromState toState severity reason } } }`;
+    const vars = { d: input, from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    const analyst = await s.userToken('analyst');
+    const r = await s.gql<{ backtestRule: { counts: object; instances: number; transitions: { reason: string }[] } }>(query, vars, analyst);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.backtestRule.counts).toEqual(result.counts);
+    expect(r.data!.backtestRule.transitions).toHaveLength(result.transitions.length);
+    expect(r.data!.backtestRule.transitions[0]!.reason).toBe(result.transitions[0]!.reason);
+    const viewer = await s.userToken('viewer');
+    expect((await s.gql(query, vars, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const backwards = await s.gql(query, { ...vars, from: vars.to, to: vars.from }, analyst);
+    expect(backwards.errors?.[0]).toMatchObject({ message: '"to" must be after "from"', extensions: { code: 'BAD_USER_INPUT' } });
+    const bad = await s.gql(query, { ...vars, d: { ...input, expression: 'avgg(bt.load, "1m")' } }, analyst);
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0]?.message).toContain('unknown function "avgg"');
   });
 });

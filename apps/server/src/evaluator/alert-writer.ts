@@ -9,7 +9,7 @@ import type { Logger } from '../log.ts';
 import { renderAnnotations } from '../rules/annotations.ts';
 import type { Evaluation } from './engine.ts';
 
-export interface MuteTarget {
+export interface AlertTarget {
   ruleId: number;
   rule: string;
   hostId: number;
@@ -18,7 +18,7 @@ export interface MuteTarget {
 }
 
 /** Why channels must not hear of an event now: "silence:3", "maintenance:2", or undefined. */
-export type MuteCheck = (target: MuteTarget, at: number, kind: { resolving: boolean; instanceKey: string }) => string | undefined;
+export type NotificationMute = (target: AlertTarget, at: number, kind: { resolving: boolean; instanceKey: string }) => string | undefined;
 
 interface OpenAlert {
   id: number;
@@ -42,7 +42,7 @@ export function alertLabels(e: Evaluation): Record<string, string> {
   return { ...e.rule.definition.labels, ...e.instance.group, host: e.instance.hostname };
 }
 
-export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; mute: MuteCheck }): AlertWriter {
+export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; mute: NotificationMute }): AlertWriter {
   const open = new Map<string, OpenAlert>();
   let queue: Evaluation[] = [];
   let running: Promise<void> | undefined;
@@ -78,7 +78,7 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
     const { events, status } = e.result;
     if (events.length === 0) return [];
     const k = openKey(e.rule.id, e.instance.key);
-    let row = open.get(k);
+    let row: OpenAlert | undefined = open.get(k);
     const at = new Date(e.at);
     const labels = alertLabels(e);
     const value = e.value ?? status.lastValue ?? null;
@@ -92,6 +92,23 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
     });
     const stored = JSON.stringify({ status, lastEvalAt: e.at });
     const closing = status.state === 'ok' || status.state === 'resolved';
+    if (row) {
+      row.alerted ||= status.state === 'firing' || status.state === 'nodata';
+      const state = closing ? (row.alerted ? 'resolved' : 'ok') : status.state;
+      // open_key IS NOT NULL: a person may have resolved the alert since; then it stays resolved
+      const updated = await tx.query(
+        `UPDATE alerts SET state = $2::"AlertState", severity = COALESCE($3::"Severity", severity), value = $4,
+                fired_at = COALESCE(fired_at, $5), resolved_at = $6, status = $7::jsonb, flapping = $8, suppressed = $9,
+                open_key = $10, annotations = $11::jsonb, version = version + 1, updated_at = now()
+         WHERE id = $1 AND open_key IS NOT NULL RETURNING id`,
+        [
+          row.id, state, status.severity ?? null, value, status.state === 'firing' ? at : null, closing ? at : null,
+          stored, status.flapping, status.suppressed, closing ? null : k, JSON.stringify(annotations),
+        ],
+      );
+      if (closing || updated.length === 0) open.delete(k);
+      if (updated.length === 0) row = undefined;
+    }
     if (!row) {
       if (closing || status.state === 'stale') return []; // nothing open to record it on
       const [inserted] = await tx.query<{ id: number }>(
@@ -107,20 +124,6 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
       );
       row = { id: inserted!.id, alerted: status.state === 'firing' || status.state === 'nodata' };
       open.set(k, row);
-    } else {
-      row.alerted ||= status.state === 'firing' || status.state === 'nodata';
-      const state = closing ? (row.alerted ? 'resolved' : 'ok') : status.state;
-      await tx.query(
-        `UPDATE alerts SET state = $2::"AlertState", severity = COALESCE($3::"Severity", severity), value = $4,
-                fired_at = COALESCE(fired_at, $5), resolved_at = $6, status = $7::jsonb, flapping = $8, suppressed = $9,
-                open_key = $10, annotations = $11::jsonb, version = version + 1, updated_at = now()
-         WHERE id = $1`,
-        [
-          row.id, state, status.severity ?? null, value, status.state === 'firing' ? at : null, closing ? at : null,
-          stored, status.flapping, status.suppressed, closing ? null : k, JSON.stringify(annotations),
-        ],
-      );
-      if (closing) open.delete(k);
     }
     const target = { ruleId: e.rule.id, rule: e.rule.definition.name, hostId: e.instance.hostId, host: e.instance.hostname, labels };
     const messages: AlertEventMessage[] = [];

@@ -7,8 +7,10 @@ import type { EventBus, SamplesAddedEvent } from '../events/bus.ts';
 import type { Logger } from '../log.ts';
 import { checkDefinition, runnableRule, type RunnableRule } from '../rules/definition.ts';
 import { rawPoints } from '../store/range-query.ts';
-import { createAlertWriter, type MuteCheck } from './alert-writer.ts';
-import { RuleEngine, type EvaluationGate, type Evaluation } from './engine.ts';
+import { createMutes } from '../mute/mutes.ts';
+import { createAlertWriter } from './alert-writer.ts';
+import { RuleEngine, type Evaluation } from './engine.ts';
+import { createMuting } from './muting.ts';
 
 export interface EvaluatorStats {
   evaluations: number;
@@ -36,8 +38,6 @@ export interface EvaluatorDeps {
   log: Logger;
   graceMs: number;
   maxPoints: number;
-  mute?: MuteCheck;
-  gate?: EvaluationGate;
   /** the clock; tests pass their own */
   now?: () => number;
   /** timer period; 0 = no timer (tests call tick) */
@@ -64,8 +64,10 @@ export const RULE_DEFINITION_SQL = `SELECT id, version, jsonb_build_object(
 
 export function createEvaluator(deps: EvaluatorDeps): Evaluator {
   const now = deps.now ?? Date.now;
-  const engine = new RuleEngine({ maxPoints: deps.maxPoints, ...(deps.gate ? { gate: deps.gate } : {}) });
-  const writer = createAlertWriter({ sql: deps.sql, bus: deps.bus, log: deps.log, mute: deps.mute ?? (() => undefined) });
+  const mutes = createMutes(deps.prisma);
+  const muting = createMuting(mutes, (id) => engine.host(id));
+  const engine: RuleEngine = new RuleEngine({ maxPoints: deps.maxPoints, gate: muting.gate });
+  const writer = createAlertWriter({ sql: deps.sql, bus: deps.bus, log: deps.log, mute: muting.mute });
   let chain: Promise<void> = Promise.resolve();
   let pendingAsync = 0;
   let evaluations = 0;
@@ -149,6 +151,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
   }
 
   async function start(): Promise<void> {
+    await mutes.reload();
     const hosts = await deps.sql.query<{ id: number; hostname: string; labels: Record<string, string>; status: string }>(
       'SELECT id, hostname, labels, status::text FROM hosts',
     );
@@ -171,6 +174,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
         await loadHost(e.hostId);
       }),
     );
+    listen(deps.bus.subscribe('mutesChanged'), () => serial(() => mutes.reload()));
     listen(deps.bus.subscribe('ruleChanged'), (e) => serial(() => (e.deleted ? engine.removeRule(e.ruleId) : loadRule(e.ruleId))));
     listen(deps.bus.subscribe('alertResolvedManually'), (e) =>
       serial(() => {

@@ -9,5 +9,11 @@ import './store.ts';
 import './ingest.ts';
 import './live.ts';
 import './rule.ts';
+import './alert.ts';
+import './alert-counts.ts';
+import './alert-mutations.ts';
+import './alert-live.ts';
+import './silence.ts';
+import './maintenance.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,60 @@
+// What silences and maintenance windows do to evaluation: a window may stop evaluation of the
+// hosts it covers (keepEvaluating: false); silences and windows hold notifications (the event is
+// stored with notify false and mutedBy "silence:ID" / "maintenance:ID"); and a window may mute
+// the first recovery after it, for alerts that were open during the work.
+import type { Mutes } from '../mute/mutes.ts';
+import type { RunnableRule } from '../rules/definition.ts';
+import type { AlertTarget, NotificationMute } from './alert-writer.ts';
+import type { EngineHost, EvaluationGate, Instance } from './engine.ts';
+
+export interface Muting {
+  gate: EvaluationGate;
+  mute: NotificationMute;
+}
+
+export function createMuting(mutes: Mutes, hostOf: (id: number) => EngineHost | undefined): Muting {
+  /** instance key → the maintenance window it was open during, until its first recovery */
+  const recoveryMuted = new Map<string, number>();
+
+  function check(target: AlertTarget, at: number) {
+    return mutes.check(
+      { ruleId: target.ruleId, rule: target.rule, hostId: target.hostId, host: target.host, hostLabels: hostOf(target.hostId)?.labels ?? {}, labels: target.labels },
+      at,
+    );
+  }
+
+  function targetOf(rule: RunnableRule, instance: Instance): AlertTarget {
+    return {
+      ruleId: rule.id,
+      rule: rule.definition.name,
+      hostId: instance.hostId,
+      host: instance.hostname,
+      labels: { ...rule.definition.labels, ...instance.group, host: instance.hostname },
+    };
+  }
+
+  return {
+    gate(rule, instance, now) {
+      const { maintenance } = check(targetOf(rule, instance), now);
+      if (maintenance.length === 0) return true;
+      const first = maintenance.find((m) => m.muteFirstRecovery);
+      if (first && instance.status.state !== 'ok' && instance.status.state !== 'resolved') {
+        recoveryMuted.set(`${rule.id}:${instance.key}`, first.id);
+      }
+      return maintenance.every((m) => m.keepEvaluating);
+    },
+    mute(target, at, { resolving, instanceKey }) {
+      const { silenceIds, maintenance } = check(target, at);
+      const first = maintenance.find((m) => m.muteFirstRecovery);
+      if (first && !resolving) recoveryMuted.set(instanceKey, first.id);
+      // a recovery clears the mark whatever else holds it: only the first one is muted
+      const window = resolving ? recoveryMuted.get(instanceKey) : undefined;
+      if (resolving) recoveryMuted.delete(instanceKey);
+      if (silenceIds.length > 0) return `silence:${silenceIds[0]}`;
+      const holding = maintenance.find((m) => m.suppressNotifications);
+      if (holding) return `maintenance:${holding.id}`;
+      if (window !== undefined) return `maintenance:${window} (first recovery)`;
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// Silences and maintenance windows against live evaluation: notifications held (and why), hosts
+// in maintenance not evaluated, and the first recovery after a window muted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseKind } from '@esmon/db/testing';
+import { startTestServer, type TestServer } from './harness.ts';
+import { insertRule } from './rule-fixture.ts';
+
+describe(`silences and maintenance in live evaluation (${testDatabaseKind()})`, () => {
+  let s: TestServer;
+  let key: string;
+  let analyst: string;
+  let seq = 0;
+  const send = async (hostname: string, value: number, ts = Date.now()) => {
+    const res = await s.ingest({ batchId: `mute-${process.pid}-${++seq}`, hosts: [{ hostname, samples: [{ metric: 'mu.load', ts, value }] }] }, key);
+    expect(res.status).toBe(200);
+    await s.evaluator.settled();
+  };
+  const events = async (hostname: string) =>
+    s.testDb.sql.query<{ to_state: string; notify: boolean; muted_by: string | null }>(
+      `SELECT e.to_state::text, e.notify, e.muted_by FROM alert_events e JOIN alerts a ON a.id = e.alert_id
+       JOIN hosts h ON h.id = a.host_id WHERE h.hostname = $1 ORDER BY e.id`,
+      [hostname],
+    );
+  const gqlOk = async (query: string, variables: Record<string, unknown>) => {
+    const r = await s.gql(query, variables, analyst);
+    expect(r.errors).toBeUndefined();
+    await s.evaluator.settled();
+    return r.data!;
+  };
+  const maintenance = (input: Record<string, unknown>) =>
+    gqlOk('mutation ($i: MaintenanceWindowInput!) { createMaintenanceWindow(input: $i) { id } }', {
+      i: { name: 'patching', startsAt: new Date(Date.now() - 3_600_000).toISOString(), durationSeconds: 4 * 3600, timeZone: 'Europe/Berlin', ...input },
+    });
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    key = await s.integrationKey('analyst');
+    analyst = await s.userToken('analyst');
+    await insertRule(s.db.sql, s.bus, { name: 'mu load', expression: 'last(mu.load, "10m")', levels: [{ severity: 'warning', threshold: 50 }] });
+    await s.evaluator.settled();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('a silence holds the notifications of the alerts it matches, and only those', async () => {
+    const data = await gqlOk('mutation ($i: SilenceInput!) { createSilence(input: $i) { id } }', {
+      i: { matchers: [{ name: 'host', op: '=', value: 'mu-1' }], durationMinutes: 60, comment: 'disk swap' },
+    });
+    const silenceId = (data.createSilence as { id: string }).id;
+    await send('mu-1', 90);
+    await send('mu-2', 90);
+    expect(await events('mu-1')).toEqual([{ to_state: 'firing', notify: false, muted_by: `silence:${silenceId}` }]);
+    expect(await events('mu-2')).toEqual([{ to_state: 'firing', notify: true, muted_by: null }]);
+    await gqlOk('mutation ($id: ID!) { expireSilence(id: $id) { id } }', { id: silenceId });
+    await send('mu-1', 10);
+    expect((await events('mu-1')).at(-1)).toEqual({ to_state: 'resolved', notify: true, muted_by: null });
+  });
+
+  it('a window that stops evaluation leaves its hosts alone', async () => {
+    await maintenance({ scope: { hostnamePattern: 'mu-3' }, keepEvaluating: false });
+    await send('mu-3', 99);
+    expect(await events('mu-3')).toEqual([]);
+  });
+
+  it('a window holds notifications and mutes the first recovery after it', async () => {
+    const data = await maintenance({ scope: { hostnamePattern: 'mu-4' }, keepEvaluating: true, suppressNotifications: true, muteFirstRecovery: true });
+    const id = (data.createMaintenanceWindow as { id: string }).id;
+    await send('mu-4', 99);
+    await gqlOk('mutation ($id: ID!) { deleteMaintenanceWindow(id: $id) }', { id });
+    await send('mu-4', 5);
+    await send('mu-4', 99);
+    expect(await events('mu-4')).toEqual([
+      { to_state: 'firing', notify: false, muted_by: `maintenance:${id}` },
+      { to_state: 'resolved', notify: false, muted_by: `maintenance:${id} (first recovery)` },
+      { to_state: 'firing', notify: true, muted_by: null },
+    ]);
+  });
+});
