@@ -1,0 +1,171 @@
+// The esmon half of the alert-latency benchmark: a server process on a fresh PostgreSQL database
+// under a steady background load, one rule `last(bench.flip, "1m") > 50`, and a series pushed
+// across the threshold `flips` times at random phases. For each flip: from the start of the
+// sample's POST to (a) the firing event on an `alertEvents` subscription (graphql-ws) and (b) the
+// webhook POST from the server's alert webhooks. The series returns below the threshold (and
+// the alert resolves) between flips.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { openDatabase } from '@esmon/db';
+import { prng } from '@esmon/schema/testing';
+import { createApiKey } from '../../../apps/server/src/auth/accounts.ts';
+import { freePort, gql, loginToken, runTs, serverCli, waitUntil } from '../../../e2e/src/processes.ts';
+import { freshPostgres } from '../bench-db.ts';
+import { startBackgroundLoad } from './load.ts';
+
+export interface EsmonResult {
+  flips: number;
+  fired: number;
+  subscriptionMs: number[];
+  webhookMs: number[];
+  ackMs: number[];
+  load: { samplesPerSecond: number; refused: number };
+  metrics: Record<string, number>;
+}
+
+const PASSWORD = 'bench-password-1';
+
+/** Events as they arrive, stamped on arrival; `next` waits for one matching after an index. */
+class Arrivals<T extends { at: number }> {
+  readonly items: T[] = [];
+  private wake: (() => void) | undefined;
+
+  push(item: T): void {
+    this.items.push(item);
+    this.wake?.();
+  }
+
+  async next(from: number, match: (x: T) => boolean, timeoutMs: number): Promise<T | undefined> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const found = this.items.slice(from).find(match);
+      if (found) return found;
+      const left = deadline - performance.now();
+      if (left <= 0) return undefined;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+}
+
+function webhookReceiver(): Promise<{ server: Server; url: string; hits: Arrivals<{ at: number; to: string; eventId: number }> }> {
+  const hits = new Arrivals<{ at: number; to: string; eventId: number }>();
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const at = performance.now();
+      const payload = JSON.parse(body) as { event: { id: number; to: string } };
+      hits.push({ at, to: payload.event.to, eventId: payload.event.id });
+      res.writeHead(204).end();
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, hits })));
+}
+
+export async function runEsmonFlips(opts: { flips: number; seed: number; loadPerSecond: number; log: (line: string) => void }): Promise<EsmonResult> {
+  const random = prng(opts.seed);
+  const database = await freshPostgres();
+  const hook = await webhookReceiver();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = runTs(serverCli, ['serve'], {
+    PORT: String(port),
+    DATABASE_URL: database.url,
+    ESMON_ADMIN_PASSWORD: PASSWORD,
+    LOG_LEVEL: 'warn',
+    ESMON_MAINTENANCE_INTERVAL: '1h',
+    ESMON_ALERT_WEBHOOKS: hook.url,
+  });
+  const db = await openDatabase({ url: database.url });
+  let stopLoad: (() => Promise<{ samplesPerSecond: number; refused: number }>) | undefined;
+  try {
+    await waitUntil('esmon server', async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000, server);
+    const key = (await createApiKey(db.prisma, { kind: 'integration', name: 'bench', role: 'analyst' })).secret;
+    const token = await loginToken(url, 'admin@localhost', PASSWORD);
+    const created = await gql<{ createRule: { rule: { id: string } } }>(
+      url,
+      `mutation ($i: RuleInput!) { createRule(input: $i) { rule { id } } }`,
+      { i: { name: 'bench flip', expression: 'last(bench.flip, "1m")', comparator: '>', levels: [{ severity: 'critical', threshold: 50 }] } },
+      token,
+    );
+    if (!created.data) throw new Error(`createRule: ${JSON.stringify(created.errors)}`);
+    const ruleId = created.data.createRule.rule.id;
+
+    const events = new Arrivals<{ at: number; toState: string; id: string }>();
+    const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` } });
+    const unsubscribe = client.subscribe<{ alertEvents: { id: string; toState: string } }>(
+      { query: 'subscription ($f: AlertEventFilter) { alertEvents(filter: $f) { id toState } }', variables: { f: { ruleIds: [ruleId] } } },
+      {
+        next: (v) => v.data && events.push({ at: performance.now(), toState: v.data.alertEvents.toState, id: v.data.alertEvents.id }),
+        error: (e) => opts.log(`subscription error: ${JSON.stringify(e)}`),
+        complete: () => undefined,
+      },
+    );
+
+    stopLoad = startBackgroundLoad({ url, key, samplesPerSecond: opts.loadPerSecond });
+    opts.log(`esmon: background load of ${opts.loadPerSecond} samples/s running; warming up 5 s`);
+    await sleep(5000);
+
+    let lastTs = 0;
+    let seq = 0;
+    const post = async (value: number) => {
+      const ts = Math.max(Date.now(), lastTs + 1);
+      lastTs = ts;
+      const body = JSON.stringify({ batchId: `flip-batch-${++seq}`, hosts: [{ hostname: 'flip-host', samples: [{ metric: 'bench.flip', ts, value }] }] });
+      const t0 = performance.now();
+      const res = await fetch(`${url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+      if (!res.ok) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+      return { t0, ack: performance.now() - t0 };
+    };
+    // the first sample creates the instance below the threshold
+    await post(0);
+    await sleep(200);
+
+    const result: EsmonResult = { flips: opts.flips, fired: 0, subscriptionMs: [], webhookMs: [], ackMs: [], load: { samplesPerSecond: 0, refused: 0 }, metrics: {} };
+    for (let i = 0; i < opts.flips; i++) {
+      await sleep(random() * 250); // a random phase against the load's rhythm
+      const seenEvents = events.items.length;
+      const seenHooks = hook.hits.items.length;
+      const { t0, ack } = await post(100);
+      result.ackMs.push(ack);
+      const event = await events.next(seenEvents, (e) => e.toState === 'firing', 10_000);
+      const hit = await hook.hits.next(seenHooks, (h) => h.to === 'firing', 10_000);
+      if (event) {
+        result.fired++;
+        result.subscriptionMs.push(event.at - t0);
+      }
+      if (hit) result.webhookMs.push(hit.at - t0);
+      const seenResolved = events.items.length;
+      await post(0);
+      await events.next(seenResolved, (e) => e.toState === 'resolved', 10_000);
+      if ((i + 1) % 25 === 0) opts.log(`esmon: ${i + 1}/${opts.flips} flips`);
+    }
+    result.load = await stopLoad();
+    stopLoad = undefined;
+    unsubscribe();
+    await client.dispose();
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      const m = /^(esmon_eval_[a-z_]+|esmon_ingest_batches_total\{result="busy"\}) (\S+)$/.exec(line);
+      if (m) result.metrics[m[1]!] = Number(m[2]);
+    }
+    return result;
+  } finally {
+    if (stopLoad) await stopLoad();
+    await server.stop();
+    await db.close();
+    hook.server.close();
+    await database.drop();
+  }
+}
