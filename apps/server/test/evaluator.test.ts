@@ -107,6 +107,13 @@ describe(`live rule evaluation (${testDatabaseKind()})`, () => {
       ['firing:warning', 'firing:critical', 'firing:warning', 'resolved:'].sort(),
     );
     expect(hooks[0]).toMatchObject({ rule: { name: 'load levels' }, host: { hostname: 'ev-1' } });
+    // the evaluator's own figures on /metrics
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const figure = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    expect(figure('esmon_eval_evaluations_total')).toBeGreaterThanOrEqual(7);
+    expect(figure('esmon_eval_skipped_total')).toBe(0);
+    expect(figure('esmon_eval_lag_seconds')).toBeGreaterThanOrEqual(0);
+    expect(figure('esmon_eval_points')).toBeGreaterThanOrEqual(7);
   });
 
   it('keeps the pending time across a restart', async () => {
