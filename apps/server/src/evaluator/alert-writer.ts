@@ -38,6 +38,19 @@ export interface AlertWriter {
 
 const openKey = (ruleId: number, key: string) => `${ruleId}:${key}`;
 
+/** The tail of a statement whose CTE `a` returned the alert id: inserts the events (JSON rows). */
+const INSERT_EVENTS = (at: string, events: string) => `e AS (
+  INSERT INTO alert_events (alert_id, at, kind, from_state, to_state, from_severity, severity, value, message, notify, muted_by)
+  SELECT a.id, ${at}, x.kind, x.from_state::"AlertState", x.to_state::"AlertState", x.from_severity::"Severity",
+         x.severity::"Severity", x.value, x.message, x.notify, x.muted_by
+  FROM a CROSS JOIN ROWS FROM (jsonb_to_recordset(${events}::jsonb) AS (kind text, from_state text, to_state text,
+       from_severity text, severity text, value float8, message text, notify boolean, muted_by text))
+       WITH ORDINALITY AS x(kind, from_state, to_state, from_severity, severity, value, message, notify, muted_by, n)
+  ORDER BY x.n
+  RETURNING id
+)
+SELECT (SELECT id FROM a) AS alert_id, COALESCE((SELECT array_agg(id ORDER BY id) FROM e), '{}') AS event_ids`;
+
 export function alertLabels(e: Evaluation): Record<string, string> {
   return { ...e.rule.definition.labels, ...e.instance.group, host: e.instance.hostname };
 }
@@ -54,7 +67,8 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
       for (let attempt = 1; ; attempt++) {
         const snapshot = new Map(open);
         try {
-          const messages = await deps.sql.transaction((tx) => store(tx, batch));
+          // one evaluation is one statement, atomic by itself: no BEGIN/COMMIT round trips
+          const messages = batch.length === 1 ? await storeOne(deps.sql, batch[0]!) : await deps.sql.transaction((tx) => store(tx, batch));
           for (const m of messages) deps.bus.publish('alertEvents', m);
           break;
         } catch (err) {
@@ -74,6 +88,7 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
     return messages;
   }
 
+  /** One statement per evaluation (alert row and its events together): one round trip. */
   async function storeOne(tx: SqlRunner, e: Evaluation): Promise<AlertEventMessage[]> {
     const { events, status } = e.result;
     if (events.length === 0) return [];
@@ -82,87 +97,98 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
     const at = new Date(e.at);
     const labels = alertLabels(e);
     const value = e.value ?? status.lastValue ?? null;
-    const annotations = renderAnnotations(e.rule.definition.annotations, {
-      host: e.instance.hostname,
-      ...(value !== null ? { value } : {}),
-      ...(status.severity ? { severity: status.severity } : {}),
-      rule: e.rule.definition.name,
-      state: status.state,
-      labels,
-    });
+    const annotations = JSON.stringify(
+      renderAnnotations(e.rule.definition.annotations, {
+        host: e.instance.hostname,
+        ...(value !== null ? { value } : {}),
+        ...(status.severity ? { severity: status.severity } : {}),
+        rule: e.rule.definition.name,
+        state: status.state,
+        labels,
+      }),
+    );
     const stored = JSON.stringify({ status, lastEvalAt: e.at });
     const closing = status.state === 'ok' || status.state === 'resolved';
-    if (row) {
-      row.alerted ||= status.state === 'firing' || status.state === 'nodata';
-      const state = closing ? (row.alerted ? 'resolved' : 'ok') : status.state;
-      // open_key IS NOT NULL: a person may have resolved the alert since; then it stays resolved
-      const updated = await tx.query(
-        `UPDATE alerts SET state = $2::"AlertState", severity = COALESCE($3::"Severity", severity), value = $4,
-                fired_at = COALESCE(fired_at, $5), resolved_at = $6, status = $7::jsonb, flapping = $8, suppressed = $9,
-                open_key = $10, annotations = $11::jsonb, version = version + 1, updated_at = now()
-         WHERE id = $1 AND open_key IS NOT NULL RETURNING id`,
-        [
-          row.id, state, status.severity ?? null, value, status.state === 'firing' ? at : null, closing ? at : null,
-          stored, status.flapping, status.suppressed, closing ? null : k, JSON.stringify(annotations),
-        ],
-      );
-      if (closing || updated.length === 0) open.delete(k);
-      if (updated.length === 0) row = undefined;
-    }
-    if (!row) {
-      if (closing || status.state === 'stale') return []; // nothing open to record it on
-      const [inserted] = await tx.query<{ id: number }>(
-        `INSERT INTO alerts (rule_id, fingerprint, host_id, labels, state, severity, value, started_at, fired_at,
-                             status, flapping, suppressed, open_key, annotations, updated_at)
-         VALUES ($1, $2, $3, $4::jsonb, $5::"AlertState", $6::"Severity", $7, $8, $9, $10::jsonb, $11, $12, $13, $14::jsonb, now())
-         RETURNING id`,
-        [
-          e.rule.id, e.instance.key, e.instance.hostId, JSON.stringify(labels), status.state, status.severity ?? null,
-          value, at, status.state === 'firing' ? at : null, stored, status.flapping, status.suppressed, k,
-          JSON.stringify(annotations),
-        ],
-      );
-      row = { id: inserted!.id, alerted: status.state === 'firing' || status.state === 'nodata' };
-      open.set(k, row);
-    }
     const target = { ruleId: e.rule.id, rule: e.rule.definition.name, hostId: e.instance.hostId, host: e.instance.hostname, labels };
-    const messages: AlertEventMessage[] = [];
-    for (const ev of events) {
+    const rows = events.map((ev) => {
       const resolving = ev.to === 'resolved' || (ev.to === 'ok' && ev.from === 'nodata');
       let mutedBy: string | null = null;
       if (ev.notify) mutedBy = deps.mute(target, e.at, { resolving, instanceKey: k }) ?? null;
       else if (status.flapping || ev.kind === 'flapping_start') mutedBy = 'flapping';
       else if (status.suppressed) mutedBy = 'dependency';
-      const notify = ev.notify && mutedBy === null;
-      const toState = ev.to;
-      const [inserted] = await tx.query<{ id: number }>(
-        `INSERT INTO alert_events (alert_id, at, kind, from_state, to_state, from_severity, severity, value, message, notify, muted_by)
-         VALUES ($1, $2, $3, $4::"AlertState", $5::"AlertState", $6::"Severity", $7::"Severity", $8, $9, $10, $11) RETURNING id`,
-        [row.id, at, ev.kind, ev.from, toState, ev.fromSeverity ?? null, ev.toSeverity ?? null, ev.value ?? value, ev.reason, notify, mutedBy],
-      );
-      messages.push({
-        id: inserted!.id,
-        alertId: row.id,
-        ruleId: e.rule.id,
-        ruleName: e.rule.definition.name,
-        fingerprint: e.instance.key,
-        hostId: e.instance.hostId,
-        hostname: e.instance.hostname,
-        labels,
+      return {
         kind: ev.kind,
-        fromState: ev.from,
-        toState,
-        fromSeverity: ev.fromSeverity ?? null,
+        from_state: ev.from,
+        to_state: ev.to,
+        from_severity: ev.fromSeverity ?? null,
         severity: ev.toSeverity ?? null,
         value: ev.value ?? value,
         message: ev.reason,
-        notify,
-        mutedBy,
-        userId: null,
-        at,
-      });
+        notify: ev.notify && mutedBy === null,
+        muted_by: mutedBy,
+      };
+    });
+    const eventsJson = JSON.stringify(rows);
+    let ids: { alert_id: number | null; event_ids: number[] } | undefined;
+    if (row) {
+      row.alerted ||= status.state === 'firing' || status.state === 'nodata';
+      const state = closing ? (row.alerted ? 'resolved' : 'ok') : status.state;
+      // open_key IS NOT NULL: a person may have resolved the alert since; then it stays resolved
+      [ids] = await tx.query<{ alert_id: number | null; event_ids: number[] }>(
+        `WITH a AS (
+           UPDATE alerts SET state = $2::"AlertState", severity = COALESCE($3::"Severity", severity), value = $4,
+                  fired_at = COALESCE(fired_at, $5), resolved_at = $6, status = $7::jsonb, flapping = $8, suppressed = $9,
+                  open_key = $10, annotations = $11::jsonb, version = version + 1, updated_at = now()
+           WHERE id = $1 AND open_key IS NOT NULL RETURNING id
+         ), ${INSERT_EVENTS('$12', '$13')}`,
+        [
+          row.id, state, status.severity ?? null, value, status.state === 'firing' ? at : null, closing ? at : null,
+          stored, status.flapping, status.suppressed, closing ? null : k, annotations, at, eventsJson,
+        ],
+      );
+      if (closing || ids?.alert_id == null) open.delete(k);
+      if (ids?.alert_id == null) row = undefined;
     }
-    return messages;
+    if (!row) {
+      if (closing || status.state === 'stale') return []; // nothing open to record it on
+      [ids] = await tx.query<{ alert_id: number; event_ids: number[] }>(
+        `WITH a AS (
+           INSERT INTO alerts (rule_id, fingerprint, host_id, labels, state, severity, value, started_at, fired_at,
+                               status, flapping, suppressed, open_key, annotations, updated_at)
+           VALUES ($1, $2, $3, $4::jsonb, $5::"AlertState", $6::"Severity", $7, $8, $9, $10::jsonb, $11, $12, $13, $14::jsonb, now())
+           RETURNING id
+         ), ${INSERT_EVENTS('$8', '$15')}`,
+        [
+          e.rule.id, e.instance.key, e.instance.hostId, JSON.stringify(labels), status.state, status.severity ?? null,
+          value, at, status.state === 'firing' ? at : null, stored, status.flapping, status.suppressed, k, annotations,
+          eventsJson,
+        ],
+      );
+      row = { id: ids!.alert_id!, alerted: status.state === 'firing' || status.state === 'nodata' };
+      open.set(k, row);
+    }
+    const alertId = row.id;
+    return rows.map((r, i) => ({
+      id: ids!.event_ids[i]!,
+      alertId,
+      ruleId: e.rule.id,
+      ruleName: e.rule.definition.name,
+      fingerprint: e.instance.key,
+      hostId: e.instance.hostId,
+      hostname: e.instance.hostname,
+      labels,
+      kind: r.kind,
+      fromState: r.from_state,
+      toState: r.to_state,
+      fromSeverity: r.from_severity,
+      severity: r.severity,
+      value: r.value,
+      message: r.message,
+      notify: r.notify,
+      mutedBy: r.muted_by,
+      userId: null,
+      at,
+    }));
   }
 
   return {
