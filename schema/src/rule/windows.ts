@@ -15,19 +15,30 @@ export interface WindowSpec {
   p?: number;
 }
 
-/** The values (and their timestamps) inside [now - ms, now], gaps left out. */
-export function pointsInWindow(points: Points, now: number, ms: number): Points {
-  const ts: number[] = [];
-  const values: number[] = [];
-  const from = now - ms;
-  for (let i = 0; i < points.ts.length; i++) {
-    const t = points.ts[i]!;
-    const v = points.values[i];
-    if (t < from || t > now || v === undefined || !Number.isFinite(v)) continue;
-    ts.push(t);
-    values.push(v);
+/** The first index whose timestamp is ≥ t (or > t with `after`), by binary search. */
+function bound(ts: number[], t: number, after: boolean): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after ? ts[mid]! <= t : ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
   }
-  return { ts, values };
+  return lo;
+}
+
+/**
+ * The values (and their timestamps) inside [now - ms, now], gaps left out. Rules evaluate this on
+ * every sample, so the window is found by binary search and copied in one slice.
+ */
+export function pointsInWindow(points: Points, now: number, ms: number): Points {
+  const lo = bound(points.ts, now - ms, false);
+  const hi = bound(points.ts, now, true);
+  const ts = points.ts.slice(lo, hi);
+  const values = points.values.slice(lo, hi);
+  if (values.every(Number.isFinite)) return { ts, values };
+  const keep = values.map((v) => Number.isFinite(v));
+  return { ts: ts.filter((_, i) => keep[i]), values: values.filter((_, i) => keep[i]) };
 }
 
 const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
