@@ -5,6 +5,7 @@ import type { PrismaTypes } from '@esmon/db';
 import { AlertEventRef, toAlertEventMessage } from './alert-event.ts';
 import { AlertStateEnum } from './alert-state.ts';
 import { builder } from './builder.ts';
+import { containsText } from './search.ts';
 import { idArg, userError } from './errors.ts';
 import { SeverityEnum } from './rule-object.ts';
 
@@ -96,7 +97,7 @@ function alertWhere(filter: AlertFilterInput | null | undefined): PrismaTypes.Al
   const search = filter.search?.trim();
   if (search) {
     if (search.length > SEARCH_MAX) throw userError('BAD_USER_INPUT', `filter.search must be at most ${SEARCH_MAX} characters`);
-    const contains = { contains: search, mode: 'insensitive' as const };
+    const contains = containsText(search);
     and.push({ OR: [{ rule: { name: contains } }, { fingerprint: contains }, { host: { hostname: contains } }] });
   }
   return { AND: and };

@@ -1,6 +1,7 @@
 import { labels as labelsSchema, metricName } from '@esmon/schema';
 import { latestSample } from '../store/samples.ts';
 import { builder } from './builder.ts';
+import { containsText } from './search.ts';
 import { idArg, validate } from './errors.ts';
 
 export const HostStatusEnum = builder.enumType('HostStatus', { values: ['unknown', 'online', 'offline'] as const });
@@ -70,7 +71,7 @@ builder.queryField('hosts', (t) =>
         ...query,
         where: {
           ...(args.status ? { status: args.status } : {}),
-          ...(args.search ? { hostname: { contains: args.search, mode: 'insensitive' } } : {}),
+          ...(args.search ? { hostname: containsText(args.search) } : {}),
         },
         orderBy: { hostname: 'asc' },
       }),

@@ -4,6 +4,7 @@ import { Severity } from '@esmon/db';
 import { compileRule, validateRule } from '@esmon/schema';
 import type { RuleDefinition, ThresholdForm } from '../rules/definition.ts';
 import { builder } from './builder.ts';
+import { containsText } from './search.ts';
 import { idArg, userError } from './errors.ts';
 
 /** Alert severity in ascending urgency; the one GraphQL enum for it (alert types reuse it). */
@@ -111,9 +112,6 @@ builder.prismaObject('Rule', {
   }),
 });
 
-/** Prisma passes `contains` into LIKE unescaped: "%" would match every name. */
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, '\\$&');
-
 builder.queryField('rules', (t) =>
   t.prismaField({
     type: ['Rule'],
@@ -125,7 +123,7 @@ builder.queryField('rules', (t) =>
         ...query,
         where: {
           ...(args.enabled == null ? {} : { enabled: args.enabled }),
-          ...(args.search ? { name: { contains: likeLiteral(args.search), mode: 'insensitive' } } : {}),
+          ...(args.search ? { name: containsText(args.search) } : {}),
         },
         orderBy: { name: 'asc' },
       }),
