@@ -15,7 +15,6 @@ import { prng } from '@esmon/schema/testing';
 import { createApiKey } from '../../../apps/server/src/auth/accounts.ts';
 import { freePort, gql, loginToken, runTs, serverCli, waitUntil } from '../../../e2e/src/processes.ts';
 import { freshPostgres } from '../bench-db.ts';
-import { startBackgroundLoad } from './load.ts';
 
 export interface EsmonResult {
   flips: number;
@@ -85,6 +84,7 @@ export async function runEsmonFlips(opts: { flips: number; seed: number; loadPer
     LOG_LEVEL: 'warn',
     ESMON_MAINTENANCE_INTERVAL: '1h',
     ESMON_ALERT_WEBHOOKS: hook.url,
+    NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS,
   });
   const db = await openDatabase({ url: database.url });
   let stopLoad: (() => Promise<{ samplesPerSecond: number; refused: number }>) | undefined;
@@ -112,32 +112,45 @@ export async function runEsmonFlips(opts: { flips: number; seed: number; loadPer
       },
     );
 
-    stopLoad = startBackgroundLoad({ url, key, samplesPerSecond: opts.loadPerSecond });
+    const load = runTs(new URL('./load-main.ts', import.meta.url).pathname, [], { BENCH_URL: url, BENCH_KEY: key, BENCH_LOAD: String(opts.loadPerSecond) });
+    stopLoad = async () => {
+      await load.stop(30_000);
+      const last = load.output().trim().split('\n').at(-1) ?? '';
+      try {
+        return JSON.parse(last) as { samplesPerSecond: number; refused: number };
+      } catch {
+        throw new Error(`the load process ended without figures: ${load.output().slice(-2000)}`);
+      }
+    };
     opts.log(`esmon: background load of ${opts.loadPerSecond} samples/s running; warming up 5 s`);
     await sleep(5000);
 
-    let lastTs = 0;
+    // one series per flip, as on the Prometheus side: each crosses once, so flapping detection
+    // (more than 6 changes in 20 minutes) never holds a notification
+    const host = (i: number) => `flip-${i}`;
     let seq = 0;
-    const post = async (value: number) => {
-      const ts = Math.max(Date.now(), lastTs + 1);
-      lastTs = ts;
-      const body = JSON.stringify({ batchId: `flip-batch-${++seq}`, hosts: [{ hostname: 'flip-host', samples: [{ metric: 'bench.flip', ts, value }] }] });
+    const post = async (hosts: { hostname: string; value: number }[]) => {
+      const ts = Date.now();
+      const body = JSON.stringify({
+        batchId: `flip-batch-${++seq}`,
+        hosts: hosts.map((h) => ({ hostname: h.hostname, samples: [{ metric: 'bench.flip', ts, value: h.value }] })),
+      });
       const t0 = performance.now();
       const res = await fetch(`${url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
       if (!res.ok) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
       return { t0, ack: performance.now() - t0 };
     };
-    // the first sample creates the instance below the threshold
-    await post(0);
-    await sleep(200);
+    // every series starts below the threshold
+    await post(Array.from({ length: opts.flips }, (_, i) => ({ hostname: host(i), value: 0 })));
+    await sleep(1000);
 
     const result: EsmonResult = { flips: opts.flips, fired: 0, subscriptionMs: [], webhookMs: [], ackMs: [], load: { samplesPerSecond: 0, refused: 0 }, metrics: {} };
     for (let i = 0; i < opts.flips; i++) {
       await sleep(random() * 250); // a random phase against the load's rhythm
       const seenEvents = events.items.length;
       const seenHooks = hook.hits.items.length;
-      const { t0, ack } = await post(100);
+      const { t0, ack } = await post([{ hostname: host(i), value: 100 }]);
       result.ackMs.push(ack);
       const event = await events.next(seenEvents, (e) => e.toState === 'firing', 10_000);
       const hit = await hook.hits.next(seenHooks, (h) => h.to === 'firing', 10_000);
@@ -146,9 +159,6 @@ export async function runEsmonFlips(opts: { flips: number; seed: number; loadPer
         result.subscriptionMs.push(event.at - t0);
       }
       if (hit) result.webhookMs.push(hit.at - t0);
-      const seenResolved = events.items.length;
-      await post(0);
-      await events.next(seenResolved, (e) => e.toState === 'resolved', 10_000);
       if ((i + 1) % 25 === 0) opts.log(`esmon: ${i + 1}/${opts.flips} flips`);
     }
     result.load = await stopLoad();
