@@ -4,8 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@esmon/db/testing';
-import type { AlertEventMessage } from '../src/events/bus.ts';
-import { startTestServer, type TestServer } from './harness.ts';
+import { collect, startTestServer, type TestServer } from './harness.ts';
 import { insertRule } from './rule-fixture.ts';
 
 const MIN = 60_000;
@@ -68,11 +67,7 @@ describe(`live rule evaluation (${testDatabaseKind()})`, () => {
       annotations: { summary: 'load on {{host}} is {{value}} ({{severity}})' },
     });
     await s.evaluator.settled();
-    const received: AlertEventMessage[] = [];
-    const sub = s.bus.subscribe('alertEvents')[Symbol.asyncIterator]();
-    void (async () => {
-      for (let n = await sub.next(); !n.done; n = await sub.next()) received.push(n.value);
-    })();
+    const { items: received, stop } = collect(s.bus.subscribe('alertEvents'));
     const t = Date.now() - 10 * MIN;
     await send('ev-1', [[t, 50]]);
     await send('ev-1', [[t + MIN, 85]]); // warning
@@ -98,7 +93,7 @@ describe(`live rule evaluation (${testDatabaseKind()})`, () => {
     expect(alerts[0]).toMatchObject({ state: 'resolved', open_key: null });
     expect(alerts[0]!.fired_at.getTime()).toBe(t + MIN);
     expect(alerts[0]!.annotations.summary).toBe('load on ev-1 is 60 ()');
-    await sub.return?.();
+    stop();
     expect(received.map((m) => m.toState)).toEqual(['firing', 'firing', 'firing', 'resolved']);
     expect(received[0]).toMatchObject({ ruleId, ruleName: 'load levels', hostname: 'ev-1', labels: { host: 'ev-1' } });
     // every notifying event reaches the webhook, the refused first delivery included

@@ -105,3 +105,13 @@ export function batchFor(hostname: string, n = 3, metric = 'os.cpu.usage', batch
     hosts: [{ hostname, samples: Array.from({ length: n }, (_, i) => ({ metric, ts: now - (n - i) * 1000, value: i + 0.5 })) }],
   };
 }
+
+/** Collects what a bus channel carries (e.g. `s.bus.subscribe('mutesChanged')`) until stop(). */
+export function collect<T>(events: AsyncIterable<T>): { items: T[]; stop(): void } {
+  const items: T[] = [];
+  const iterator = events[Symbol.asyncIterator]();
+  void (async () => {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) items.push(next.value);
+  })();
+  return { items, stop: () => void iterator.return?.() };
+}

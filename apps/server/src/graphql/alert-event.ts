@@ -7,21 +7,11 @@ import { AlertStateEnum } from './alert-state.ts';
 import { builder } from './builder.ts';
 import { SeverityEnum } from './rule-object.ts';
 
-/** A stored alert_events row, as Prisma or a RETURNING clause reads it. */
-export interface AlertEventRow {
-  id: number;
-  at: Date;
-  kind: string;
-  fromState: string | null;
-  toState: string;
-  fromSeverity: string | null;
-  severity: string | null;
-  value: number | null;
-  message: string | null;
-  notify: boolean;
-  mutedBy: string | null;
-  userId: number | null;
-}
+/** A stored alert_events row, as Prisma or a RETURNING clause reads it: the event's own fields. */
+export type AlertEventRow = Pick<
+  AlertEventMessage,
+  'id' | 'at' | 'kind' | 'fromState' | 'toState' | 'fromSeverity' | 'severity' | 'value' | 'message' | 'notify' | 'mutedBy' | 'userId'
+>;
 
 /** The alert an event belongs to, with its rule's name and host's name. */
 export interface AlertEventSubject {
