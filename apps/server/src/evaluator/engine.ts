@@ -2,11 +2,10 @@
 // the evaluations that feed the alert state machine. No I/O and no clock: live evaluation and
 // backtests drive the same engine, the first from committed batches and a wall-clock timer, the
 // second from stored history, so both reach the same transitions from the same data.
-import { computeWindow } from '@esmon/schema';
+import { computeWindow, hostInScope } from '@esmon/schema';
 import { transition } from '../alerts/transition.ts';
 import { initialAlertStatus, type AlertStatus, type Observation, type TransitionResult } from '../alerts/types.ts';
 import type { RunnableRule } from '../rules/definition.ts';
-import { hostInScope } from '../rules/scope.ts';
 import { mergedPoints, SeriesBuffer } from './series-buffer.ts';
 import { groupLabels, instanceKey, seriesMatches } from './series-match.ts';
 

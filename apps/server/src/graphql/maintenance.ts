@@ -5,7 +5,7 @@ import type { PrismaClient } from '@esmon/db';
 import { z } from 'zod';
 import { activeOccurrence, occurrences, parseRRule, RRuleError, type MaintenanceSchedule, type Occurrence } from '../mute/rrule.ts';
 import { canonicalTimeZone, TimeZoneError, toLocalMs } from '../mute/zoned-time.ts';
-import { hostInScope, hostScopeSchema, ruleScopeSchema, type HostScope, type ScopedHost } from '../rules/scope.ts';
+import { hostInScope, hostScopeSchema, ruleScopeSchema, type HostScope, type ScopedHost } from '@esmon/schema';
 import { builder } from './builder.ts';
 import { idArg, inputError, userError, validate } from './errors.ts';
 

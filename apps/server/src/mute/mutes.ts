@@ -8,7 +8,7 @@
 // owns the cache, reloads it then. Silences also end by themselves: check() compares
 // with `now`, so a reload is needed only for new or edited rows.
 import type { PrismaClient } from '@esmon/db';
-import { hostInScope, hostScopeSchema, type HostScope } from '../rules/scope.ts';
+import { hostInScope, hostScopeSchema, type HostScope } from '@esmon/schema';
 import { occurrences, type MaintenanceSchedule, type Occurrence } from './rrule.ts';
 import { compileSilence, silenceMatchersSchema, type SilenceTarget } from './silence-match.ts';
 

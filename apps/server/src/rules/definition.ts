@@ -8,22 +8,23 @@
 import { z } from 'zod';
 import {
   compileRule,
+  durationProblem,
   formatRule,
+  formatSelector,
   hasErrors,
+  issuePath,
   MAX_RULE_LENGTH,
   parseSelector,
+  ruleScopeSchema,
   validateRule,
   WINDOW_FUNCTIONS,
-  durationProblem,
-  formatSelector,
-  issuePath,
   type CompiledRule,
   type Diagnostic,
+  type RuleScope,
 } from '@esmon/schema';
 import type { AlertRulePolicy, Comparator, NoDataPolicy, Severity } from '../alerts/types.ts';
 import { SEVERITIES } from '../alerts/types.ts';
 import { annotationsSchema } from './annotations.ts';
-import { ruleScopeSchema, type RuleScope } from './scope.ts';
 
 export const COMPARATORS = ['>', '>=', '<', '<='] as const satisfies readonly Comparator[];
 export const NO_DATA_POLICIES = ['ok', 'alerting', 'nodata', 'keep_last'] as const satisfies readonly NoDataPolicy[];

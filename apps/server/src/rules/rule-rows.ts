@@ -6,7 +6,7 @@
 import type { PrismaTypes } from '@esmon/db';
 import type { Comparator, NoDataPolicy } from '../alerts/types.ts';
 import type { RuleDefinition, ThresholdForm } from './definition.ts';
-import type { RuleScope } from './scope.ts';
+import type { RuleScope } from '@esmon/schema';
 
 type Tx = PrismaTypes.TransactionClient;
 export type RuleRow = PrismaTypes.RuleModel;

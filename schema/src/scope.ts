@@ -1,4 +1,4 @@
-// Which hosts a rule (or a maintenance window) covers: by id, by labels, by a hostname pattern.
+// Which hosts a rule, a maintenance window or a probe covers: by id, by labels, by a hostname pattern.
 // Every criterion given must hold; an empty scope covers every host. `groupBy` turns a rule's
 // instances from one per host into one per distinct value of those series labels.
 import { z } from 'zod';

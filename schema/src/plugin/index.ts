@@ -1,0 +1,5 @@
+// Probe step plugins and probe definitions: the contract between plugins, the agent, the server
+// and the workbench.
+export * from './manifest.ts';
+export * from './probe.ts';
+export * from './transform.ts';
