@@ -1,5 +1,6 @@
 // Passwords (scrypt) and bearer tokens (random, stored as SHA-256). Tokens carry a kind prefix
-// so a leaked one is recognisable: esm_s_ (session), esm_a_ (agent key), esm_i_ (integration key).
+// so a leaked one is recognisable: esm_s_ (session), esm_a_ (agent key), esm_i_ (integration key),
+// esm_e_ (one-time agent enrolment).
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keylen: 32, maxmem: 64 * 1024 * 1024 } as const;
@@ -30,8 +31,8 @@ let decoy: Promise<string> | undefined;
 /** A fixed hash to verify against when the email is unknown, so timing reveals nothing. */
 export const decoyHash = (): Promise<string> => (decoy ??= hashPassword(randomBytes(16).toString('hex')));
 
-export type TokenKind = 'session' | 'agent' | 'integration';
-const PREFIX: Record<TokenKind, string> = { session: 'esm_s_', agent: 'esm_a_', integration: 'esm_i_' };
+export type TokenKind = 'session' | 'agent' | 'integration' | 'enrollment';
+const PREFIX: Record<TokenKind, string> = { session: 'esm_s_', agent: 'esm_a_', integration: 'esm_i_', enrollment: 'esm_e_' };
 
 export function newToken(kind: TokenKind): string {
   return PREFIX[kind] + randomBytes(32).toString('base64url');

@@ -70,6 +70,8 @@ export type EventChannels = {
   samplesCommitted: [event: SamplesAddedEvent];
   hostStatusChanged: [event: HostStatusEvent];
   ruleChanged: [event: RuleChangedEvent];
+  /** a probe was created, changed or deleted: agents whose hosts it covers fetch their config */
+  probesChanged: [];
   /** silences or maintenance windows changed */
   mutesChanged: [];
   /** published after the transaction that stored the event committed */

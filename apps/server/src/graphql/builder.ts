@@ -27,6 +27,8 @@ export const builder = new SchemaBuilder<{
     admin: boolean;
     /** agent keys for their own host, analysts and admins */
     ingest: boolean;
+    /** an agent key: its own host's configuration */
+    agent: boolean;
   };
 }>({
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
@@ -48,6 +50,7 @@ export const builder = new SchemaBuilder<{
       analyst: hasRole(ctx.principal, 'analyst'),
       admin: hasRole(ctx.principal, 'admin'),
       ingest: canIngest(ctx.principal),
+      agent: ctx.principal.kind === 'agent',
     }),
     unauthorizedError: (_parent, ctx) =>
       ctx.principal.kind === 'anonymous'

@@ -15,5 +15,7 @@ import './alert-mutations.ts';
 import './alert-live.ts';
 import './silence.ts';
 import './maintenance.ts';
+import './probe.ts';
+import './enrollment.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
