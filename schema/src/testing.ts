@@ -1,5 +1,7 @@
 // Helpers for tests across the workspace (imported as @esmon/schema/testing, never by product code).
 
+export * from './plugin/recorded.ts';
+
 /** mulberry32: a small seeded PRNG, so property tests and generated data are reproducible. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

@@ -3,3 +3,6 @@
 export * from './manifest.ts';
 export * from './probe.ts';
 export * from './transform.ts';
+export * from './json-path.ts';
+export * from './step-output.ts';
+export * from './readme.ts';
