@@ -1,8 +1,12 @@
-// The agent loop: collect every interval, queue the batch, send in order; while the server is
-// away, keep batches in memory (bounded) and retry with exponential backoff and jitter.
+// The agent loop: collect every interval, append the batch to the durable buffer, and let the
+// delivery send the buffer oldest first. The buffer is on disk, so neither a long outage nor a
+// restart loses what was collected (up to the buffer's bound).
 import { randomUUID } from 'node:crypto';
-import type { HostInput, IngestBatch } from '@esmon/schema';
-import type { Send } from './transport.ts';
+import type { HostInput } from '@esmon/schema';
+import type { BatchBuffer, BufferStats } from './buffer/disk-buffer.ts';
+import { createDelivery } from './deliver.ts';
+import { selfMetrics, withHostSamples } from './self-metrics.ts';
+import { gzipBatch, type SendGzip } from './transport.ts';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -15,97 +19,79 @@ export interface AgentLog {
 export interface AgentOptions {
   intervalMs: number;
   collect: (ts: number) => Promise<HostInput[]>;
-  send: Send;
+  buffer: BatchBuffer;
+  send: SendGzip;
   log: AgentLog;
-  /** Upper bound of samples held while the server is away; the oldest batches go first. */
-  maxBufferedSamples?: number;
+  /** The host the agent's own metrics (esmon.agent.*) are reported for; none when absent. */
+  selfHostname?: string;
   /** Called when the server refuses us for good (bad key, not an esmon server). */
   onFatal: (reason: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
 }
 
-export interface AgentStats {
+export interface AgentStats extends BufferStats {
+  /** Samples the server stored since the start. */
   sent: number;
-  rejected: number;
-  dropped: number;
-  buffered: number;
+  /** Send attempts to be retried, since the start. */
+  sendErrors: number;
 }
 
-export function backoffMs(attempt: number, random = Math.random): number {
-  const base = Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6));
-  return Math.round(base * (0.8 + random() * 0.4));
-}
+const countSamples = (hosts: HostInput[]) => hosts.reduce((n, h) => n + h.samples.length, 0);
 
 export function createAgent(options: AgentOptions) {
-  const { intervalMs, collect, send, log, onFatal, maxBufferedSamples = 1_000_000 } = options;
+  const { intervalMs, collect, buffer, log, selfHostname, now = Date.now } = options;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const startedAt = Date.now();
-  const queue: IngestBatch[] = [];
-  const stats: AgentStats = { sent: 0, rejected: 0, dropped: 0, buffered: 0 };
-  let attempt = 0;
-  let stopped = false;
+  const delivery = createDelivery({ buffer, send: options.send, log, onFatal: options.onFatal, sleep, ...(options.random ? { random: options.random } : {}) });
+  const startedAt = now();
   let timer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
+  const ticking = new Set<Promise<void>>();
+  let stopping: Promise<void> | undefined;
 
-  const count = (b: IngestBatch) => b.hosts.reduce((n, h) => n + h.samples.length, 0);
+  const stats = (): AgentStats => ({ ...buffer.stats(), sent: delivery.stats.sent, sendErrors: delivery.stats.errors });
 
-  function enqueue(hosts: HostInput[]): void {
-    const batch: IngestBatch = { batchId: randomUUID(), agent: { version: AGENT_VERSION, startedAt, bufferDepth: stats.buffered }, hosts };
-    queue.push(batch);
-    stats.buffered += count(batch);
-    while (stats.buffered > maxBufferedSamples && queue.length > 1) {
-      const old = queue.shift()!;
-      stats.buffered -= count(old);
-      stats.dropped += count(old);
-      log.warn(`buffer full: dropped the oldest batch (${count(old)} samples)`);
-    }
+  async function store(hosts: HostInput[], ts: number): Promise<void> {
+    const samples = countSamples(hosts);
+    if (samples === 0) return;
+    const batchId = randomUUID();
+    const gzip = await gzipBatch({ batchId, agent: { version: AGENT_VERSION, startedAt, bufferDepth: buffer.stats().samples }, hosts });
+    await buffer.append({ batchId, createdAt: ts, samples, gzip });
   }
 
-  async function flushLoop(): Promise<void> {
-    while (!stopped && queue.length > 0) {
-      const batch = queue[0]!;
-      const result = await send(batch);
-      if (result.kind === 'ok' || result.kind === 'rejected') {
-        queue.shift();
-        stats.buffered -= count(batch);
-        if (result.kind === 'ok') stats.sent += result.ack.accepted;
-        else {
-          stats.rejected += count(batch);
-          log.error(`batch rejected by the server, dropped: ${result.reason}`);
-        }
-        if (attempt > 0) log.info(`server reachable again; ${queue.length} batch(es) still queued`);
-        attempt = 0;
-        continue;
-      }
-      if (result.kind === 'fatal') {
-        stopped = true;
-        onFatal(result.reason);
-        return;
-      }
-      const wait = result.retryAfterMs ?? backoffMs(attempt);
-      attempt++;
-      log.warn(`${result.reason}; retrying in ${(wait / 1000).toFixed(1)}s (${queue.length} batch(es), ${stats.buffered} samples buffered)`);
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        sleep(wait).then(resolve);
-      });
-      wake = undefined;
-    }
-  }
-
-  function flush(): Promise<void> {
-    flushing ??= flushLoop().finally(() => (flushing = undefined));
-    return flushing;
-  }
-
-  async function tick(): Promise<void> {
+  async function collectAndStore(): Promise<void> {
+    const ts = now();
+    let hosts: HostInput[] = [];
     try {
-      enqueue(await collect(Date.now()));
+      hosts = await collect(ts);
     } catch (err) {
       log.error(`collection failed: ${(err as Error).message}`);
     }
-    void flush();
+    if (selfHostname) hosts = withHostSamples(hosts, selfHostname, selfMetrics(buffer.stats(), delivery.stats, ts));
+    try {
+      await store(hosts, ts);
+    } catch (err) {
+      log.error(`could not buffer the batch (${countSamples(hosts)} samples lost): ${(err as Error).message}`);
+    }
+  }
+
+  async function tick(): Promise<void> {
+    if (stopping) return;
+    const run = collectAndStore();
+    ticking.add(run);
+    await run;
+    ticking.delete(run);
+    void delivery.flush();
+  }
+
+  async function stop(): Promise<void> {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    await Promise.all(ticking);
+    await delivery.stop();
+    const { batches, samples } = buffer.stats();
+    await buffer.close();
+    if (batches > 0) log.warn(`stopped with ${batches} batch(es), ${samples} samples buffered: they are sent after the next start`);
   }
 
   return {
@@ -116,22 +102,12 @@ export function createAgent(options: AgentOptions) {
       timer = setInterval(() => void tick(), intervalMs);
     },
     tick,
-    flush,
-    /** Stops collecting; queued batches get one last attempt each before the process ends. */
-    async stop(): Promise<void> {
-      const fatal = stopped;
-      stopped = true;
-      if (timer) clearInterval(timer);
-      wake?.();
-      await flushing;
-      while (!fatal && queue.length > 0) {
-        const result = await send(queue[0]!);
-        if (result.kind !== 'ok') break;
-        queue.shift();
-        stats.sent += result.ack.accepted;
-      }
-      stats.buffered = queue.reduce((n, b) => n + count(b), 0);
-      if (stats.buffered > 0) log.warn(`stopped with ${stats.buffered} samples unsent (the durable buffer comes later)`);
+    /** Sends what is buffered, waiting out failures, until the buffer is empty (or the agent stops). */
+    flush: () => delivery.flush(),
+    /** Stops collecting; buffered batches get one more try each, and what stays is sent after the next start. */
+    stop(): Promise<void> {
+      stopping ??= stop();
+      return stopping;
     },
   };
 }

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// esmon-agent run --server URL --key KEY [--interval 10s] [--mock N] [--hostname H] [--once]
+// esmon-agent run --server URL --key KEY [--interval 10s] [--mock N] [--hostname H] [--once] [--data-dir DIR] …
 import type { HostInput } from '@esmon/schema';
 import { createAgent, type AgentLog } from './agent.ts';
+import { DataDirError } from './buffer/data-dir.ts';
+import { openDiskBuffer } from './buffer/disk-buffer.ts';
 import { collectSystem, hostFacts, hostInput } from './collect.ts';
 import { parseRunArgs, UsageError } from './options.ts';
 import { mockFleet } from './mock.ts';
-import { createTransport } from './transport.ts';
+import { createGzipSender } from './transport.ts';
 
 const USAGE = `usage: esmon-agent run --server URL [--key KEY] [--interval 10s] [--hostname NAME] [--mock N] [--once]
+                       [--data-dir DIR] [--buffer-size 256MB] [--buffer-fsync always|never]
 
   --server URL     the esmon server, e.g. http://monitor.example:4000
   --key KEY        the agent key (or set ESMON_AGENT_KEY, which keeps it out of the process list)
@@ -15,7 +18,11 @@ const USAGE = `usage: esmon-agent run --server URL [--key KEY] [--interval 10s] 
   --hostname NAME  the name to report (default: this machine's host name)
   --mock N         simulate N hosts with realistic metrics instead of collecting this machine
                    (needs an integration key with role analyst or admin)
-  --once           collect and send once, then exit`;
+  --once           collect once, try once to send everything buffered, then exit (1 when some stays buffered)
+  --data-dir DIR   where batches wait until the server has them, surviving restarts
+                   (default ./data/agent/HOSTNAME@SERVER, e.g. ./data/agent/web-01@monitor_4000)
+  --buffer-size S  disk bound of the buffer; when full the oldest batches go, counted (default 256MB)
+  --buffer-fsync W always: every batch is on disk before it is sent (default); never: leave it to the OS`;
 
 const log: AgentLog = {
   info: (m) => process.stderr.write(`${new Date().toISOString()} esmon-agent: ${m}\n`),
@@ -31,7 +38,10 @@ async function run(argv: string[]): Promise<void> {
   }
   if (command !== 'run') throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
   const options = parseRunArgs(rest, process.env);
-  const send = createTransport({ server: options.server, key: options.key });
+  const send = createGzipSender({ server: options.server, key: options.key });
+  const buffer = await openDiskBuffer({ dir: options.dataDir, maxBytes: options.bufferBytes, fsync: options.bufferFsync, log });
+  const waiting = buffer.stats();
+  log.info(`buffering in ${options.dataDir}${waiting.batches > 0 ? ` (${waiting.batches} batch(es), ${waiting.samples} samples from before)` : ''}`);
   let collect: (ts: number) => Promise<HostInput[]>;
   if (options.mock) {
     const fleet = mockFleet(options.mock);
@@ -51,8 +61,11 @@ async function run(argv: string[]): Promise<void> {
   const agent = createAgent({
     intervalMs: options.intervalMs,
     collect,
+    buffer,
     send,
     log,
+    // simulated hosts have no agent of their own to report on
+    ...(options.mock ? {} : { selfHostname: options.hostname }),
     onFatal: (reason) => {
       log.error(reason);
       exitCode = 3;
@@ -63,9 +76,8 @@ async function run(argv: string[]): Promise<void> {
   log.info(`sending ${what} to ${options.server} every ${options.intervalMs / 1000}s`);
   if (options.once) {
     await agent.tick();
-    await agent.flush();
     await agent.stop();
-    process.exit(exitCode || (agent.stats.buffered > 0 ? 1 : 0));
+    process.exit(exitCode || (agent.stats().batches > 0 ? 1 : 0));
   }
   await agent.start();
   const stop = () => {
@@ -76,7 +88,7 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((err: unknown) => {
-  const isUsage = err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
+  const isUsage = err instanceof UsageError || err instanceof DataDirError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
   process.stderr.write(`esmon-agent: ${isUsage ? (err as Error).message : String((err as Error)?.stack ?? err)}\n`);
   process.exit(isUsage ? 2 : 1);
 });

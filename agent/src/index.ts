@@ -1,5 +1,8 @@
-export { createAgent, backoffMs, AGENT_VERSION } from './agent.ts';
-export { createTransport } from './transport.ts';
+export { createAgent, AGENT_VERSION } from './agent.ts';
+export { backoffMs, parseRetryAfter } from './backoff.ts';
+export { openDiskBuffer, type BatchBuffer } from './buffer/disk-buffer.ts';
+export { createTransport, createGzipSender, createHttpPost, classifyAnswer } from './transport.ts';
 export { mockFleet, MockFleet } from './mock.ts';
 export { collectSystem, hostFacts } from './collect.ts';
 export { parseDuration } from './duration.ts';
+export { parseSize } from './size.ts';

@@ -1,8 +1,10 @@
 // Command-line options of `esmon-agent run`, validated with clear messages.
 import { hostname as osHostname } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HOSTNAME } from '@esmon/schema';
 import { parseDuration } from './duration.ts';
+import { parseSize } from './size.ts';
 
 export class UsageError extends Error {}
 
@@ -13,6 +15,22 @@ export interface RunOptions {
   hostname: string;
   mock?: number;
   once: boolean;
+  /** Where the durable buffer lives (absolute). */
+  dataDir: string;
+  bufferBytes: number;
+  /** fsync every append and acknowledgement (`--buffer-fsync always`). */
+  bufferFsync: boolean;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * ./data/agent/<host>@<server>: one directory per host and server by default, because a buffered
+ * batch can only be sent with the key it was collected for (keys are bound to a host), and two
+ * agents on one machine (say a real one and a --mock one) must not share a buffer.
+ */
+export function defaultDataDir(server: URL, who: string): string {
+  return resolve('data', 'agent', `${who}@${server.host.replace(/[^A-Za-z0-9.-]/g, '_')}`);
 }
 
 export function parseRunArgs(args: string[], env: Record<string, string | undefined>): RunOptions {
@@ -25,6 +43,9 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
       hostname: { type: 'string' },
       mock: { type: 'string' },
       once: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      'buffer-size': { type: 'string', default: '256MB' },
+      'buffer-fsync': { type: 'string', default: 'always' },
     },
     strict: true,
     allowPositionals: true,
@@ -50,6 +71,16 @@ export function parseRunArgs(args: string[], env: Record<string, string | undefi
   if (intervalMs < min) throw new UsageError(`--interval must be at least ${min}ms`);
   const hostname = values.hostname ?? osHostname();
   if (!HOSTNAME.test(hostname)) throw new UsageError(`--hostname: ${hostname} is not a valid host name`);
-  return { server: url.href, key, intervalMs, hostname, once: values.once, ...(mock ? { mock } : {}) };
+  const bufferBytes = parseSize(values['buffer-size']);
+  if (bufferBytes === undefined) throw new UsageError(`--buffer-size: ${values['buffer-size']} is not a size (e.g. 256MB, 1GB)`);
+  if (bufferBytes < MiB) throw new UsageError('--buffer-size must be at least 1MB');
+  const fsync = values['buffer-fsync'];
+  if (fsync !== 'always' && fsync !== 'never') throw new UsageError(`--buffer-fsync must be always or never, not ${fsync}`);
+  if (values['data-dir'] !== undefined && values['data-dir'].trim() === '') throw new UsageError('--data-dir must not be empty');
+  const dataDir = values['data-dir'] ? resolve(values['data-dir']) : defaultDataDir(url, mock ? `mock-${mock}` : hostname);
+  return {
+    server: url.href, key, intervalMs, hostname, once: values.once, ...(mock ? { mock } : {}),
+    dataDir, bufferBytes, bufferFsync: fsync === 'always',
+  };
 }
 

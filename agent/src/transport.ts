@@ -1,9 +1,12 @@
-// Sends one batch to POST /api/v1/ingest (gzip JSON) and classifies the answer: stored, retry
-// later (server away, overloaded, failing), rejected (bad data: retrying cannot help) or fatal
-// (the key is refused, or the URL is not an esmon server).
+// Talking to POST /api/v1/ingest. Two parts: `post` carries bytes and brings back what the server
+// said (the seam tests replace with a real local server), and `classifyAnswer` decides what that
+// means for the batch: stored, retry later (server away, overloaded, failing), rejected (its
+// content is refused: retrying cannot help) or fatal (the key is refused, or the URL is not an
+// esmon server).
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { IngestAck, IngestBatch } from '@esmon/schema';
+import { parseRetryAfter } from './backoff.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -13,6 +16,19 @@ export type SendResult =
   | { kind: 'rejected'; reason: string }
   | { kind: 'fatal'; reason: string };
 
+/** What the server answered; status 0 when nobody did (`error` says why). */
+export interface IngestAnswer {
+  status: number;
+  body?: unknown;
+  retryAfter?: string;
+  error?: string;
+}
+
+/** Sends one request body with extra headers (e.g. content-encoding) and brings back the answer. */
+export type PostIngest = (body: Uint8Array, headers: Record<string, string>) => Promise<IngestAnswer>;
+/** Sends a batch already encoded as gzip JSON (as the buffer stores it). */
+export type SendGzip = (gzipJson: Uint8Array) => Promise<SendResult>;
+/** Sends a batch. */
 export type Send = (batch: IngestBatch) => Promise<SendResult>;
 
 export interface TransportOptions {
@@ -22,41 +38,63 @@ export interface TransportOptions {
   fetch?: typeof fetch;
 }
 
+export const ingestUrl = (server: string) => new URL('/api/v1/ingest', server).href;
+
+export function createHttpPost({ server, key, timeoutMs = 15_000, fetch: doFetch = fetch }: TransportOptions): PostIngest {
+  const url = ingestUrl(server);
+  return async (body, headers) => {
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers, authorization: `Bearer ${key}` },
+        // our bodies are plain Buffers, never views of a SharedArrayBuffer, which fetch's types allow for
+        body: body as Uint8Array<ArrayBuffer>,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      return { status: 0, error: cause?.code ?? cause?.message ?? (err as Error).message };
+    }
+    const parsed: unknown = await res.json().catch(() => undefined);
+    return { status: res.status, body: parsed, ...(res.headers.has('retry-after') ? { retryAfter: res.headers.get('retry-after')! } : {}) };
+  };
+}
+
 function errorMessage(body: unknown, status: number): string {
   const message = (body as { error?: { message?: string } } | undefined)?.error?.message;
   return message ?? `HTTP ${status}`;
 }
 
-export function createTransport({ server, key, timeoutMs = 15_000, fetch: doFetch = fetch }: TransportOptions): Send {
-  const url = new URL('/api/v1/ingest', server).href;
-  return async (batch) => {
-    const body = await gzipAsync(JSON.stringify(batch));
-    let res: Response;
-    try {
-      res = await doFetch(url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const reason = cause?.code ?? cause?.message ?? (err as Error).message;
-      return { kind: 'retry', reason: `cannot reach ${url}: ${reason}` };
-    }
-    const parsed: unknown = await res.json().catch(() => undefined);
-    if (res.ok) {
-      const ack = parsed as IngestAck | undefined;
-      if (!ack || typeof ack.accepted !== 'number') return { kind: 'fatal', reason: `${url} answered 200 but not like an esmon server` };
-      return { kind: 'ok', ack };
-    }
-    const reason = errorMessage(parsed, res.status);
-    if (res.status === 401 || res.status === 403) return { kind: 'fatal', reason: `the server refused the key: ${reason}` };
-    if (res.status === 404 || res.status === 405) {
-      return { kind: 'fatal', reason: `${url} answered ${res.status}: is ${server} an esmon server?` };
-    }
-    if (res.status === 400 || res.status === 413 || res.status === 415) return { kind: 'rejected', reason };
-    const retryAfter = Number(res.headers.get('retry-after'));
-    return { kind: 'retry', reason: `server answered ${res.status}: ${reason}`, ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };
-  };
+/** What an answer means for the batch; `now` dates an HTTP-date Retry-After. */
+export function classifyAnswer(answer: IngestAnswer, server: string, now: number): SendResult {
+  const url = ingestUrl(server);
+  const { status, body } = answer;
+  if (status === 0) return { kind: 'retry', reason: `cannot reach ${url}: ${answer.error ?? 'no answer'}` };
+  if (status >= 200 && status < 300) {
+    const ack = body as IngestAck | undefined;
+    if (!ack || typeof ack.accepted !== 'number') return { kind: 'fatal', reason: `${url} answered ${status} but not like an esmon server` };
+    return { kind: 'ok', ack };
+  }
+  const reason = errorMessage(body, status);
+  if (status === 401 || status === 403) return { kind: 'fatal', reason: `the server refused the key: ${reason}` };
+  if (status === 404 || status === 405) return { kind: 'fatal', reason: `${url} answered ${status}: is ${server} an esmon server?` };
+  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(answer.retryAfter, now) : undefined;
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429) return { kind: 'rejected', reason };
+  return { kind: 'retry', reason: `server answered ${status}: ${reason}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
 }
+
+/** Sends stored gzip bodies as they are. */
+export function createGzipSender(options: TransportOptions & { post?: PostIngest; now?: () => number }): SendGzip {
+  const post = options.post ?? createHttpPost(options);
+  const now = options.now ?? Date.now;
+  return async (gzipJson) => classifyAnswer(await post(gzipJson, { 'content-encoding': 'gzip' }), options.server, now());
+}
+
+/** Encodes and sends one batch (for callers without a buffer). */
+export function createTransport(options: TransportOptions): Send {
+  const send = createGzipSender(options);
+  return async (batch) => send(await gzipBatch(batch));
+}
+
+export const gzipBatch = (batch: IngestBatch): Promise<Buffer> => gzipAsync(JSON.stringify(batch));

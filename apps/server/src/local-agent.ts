@@ -44,7 +44,11 @@ export async function runWithLocalAgent({ server, config, log, interval = '5s' }
   let stopping = false;
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', import.meta.resolve('tsx'), agentCli, 'run', '--server', server.url, '--interval', interval, '--hostname', host],
+    [
+      '--import', import.meta.resolve('tsx'), agentCli, 'run', '--server', server.url, '--interval', interval, '--hostname', host,
+      // its disk buffer lives with the rest of the product's data
+      '--data-dir', join(config.ESMON_DATA_DIR, 'agent'),
+    ],
     // the key travels in the environment, not argv, so `ps` does not show it
     { env: { ...process.env, ESMON_AGENT_KEY: key }, stdio: ['ignore', 'inherit', 'inherit'] },
   );
