@@ -4,6 +4,7 @@ import type { Plugin } from '@esmon/schema';
 import { commandPlugin } from '@esmon/plugin-command';
 import { db2Plugin } from '@esmon/plugin-db2';
 import { http } from '@esmon/plugin-http';
+import { jmxPlugin } from '@esmon/plugin-jmx';
 import { powershellPlugin } from '@esmon/plugin-powershell';
 import { systemctlPlugin } from '@esmon/plugin-systemctl';
 import { tcp } from '@esmon/plugin-tcp';
@@ -14,6 +15,7 @@ export const PLUGINS: readonly Plugin[] = [
   systemctlPlugin,
   powershellPlugin,
   db2Plugin,
+  jmxPlugin,
   http,
   tcp,
   commandPlugin,
