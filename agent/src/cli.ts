@@ -5,12 +5,20 @@ import { createAgent, type AgentLog } from './agent.ts';
 import { DataDirError } from './buffer/data-dir.ts';
 import { openDiskBuffer } from './buffer/disk-buffer.ts';
 import { collectSystem, hostFacts, hostInput } from './collect.ts';
+import { withConfigDir } from './config-args.ts';
+import { enroll } from './enroll.ts';
 import { parseRunArgs, UsageError } from './options.ts';
+import { agentVersion } from './version.ts';
 import { mockFleet } from './mock.ts';
 import { createGzipSender } from './transport.ts';
 
-const USAGE = `usage: esmon-agent run --server URL [--key KEY] [--interval 10s] [--hostname NAME] [--mock N] [--once]
+const USAGE = `usage: esmon-agent run [--config DIR] --server URL [--key KEY] [--interval 10s] [--hostname NAME] [--mock N] [--once]
                        [--data-dir DIR] [--buffer-size 256MB] [--buffer-fsync always|never]
+       esmon-agent enroll --server URL --token TOKEN [--hostname NAME] [--config DIR]
+       esmon-agent --version
+
+  --config DIR     the agent's directory: agent.yaml (server, hostname, dataDir, interval, plugins,
+                   secrets, overrides) and agent.key from enroll; flags override the file
 
   --server URL     the esmon server, e.g. http://monitor.example:4000
   --key KEY        the agent key (or set ESMON_AGENT_KEY, which keeps it out of the process list)
@@ -36,8 +44,17 @@ async function run(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (command === '--version' || command === 'version') {
+    process.stdout.write(`esmon-agent ${agentVersion()}\n`);
+    return;
+  }
+  if (command === 'enroll') {
+    process.stdout.write(`${await enroll(rest, process.env)}\n`);
+    return;
+  }
   if (command !== 'run') throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
-  const options = parseRunArgs(rest, process.env);
+  const { args, env } = await withConfigDir(rest, process.env);
+  const options = parseRunArgs(args, env);
   const send = createGzipSender({ server: options.server, key: options.key });
   const buffer = await openDiskBuffer({ dir: options.dataDir, maxBytes: options.bufferBytes, fsync: options.bufferFsync, log });
   const waiting = buffer.stats();
