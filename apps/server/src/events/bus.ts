@@ -63,6 +63,14 @@ export interface AlertResolvedEvent {
   fingerprint: string;
 }
 
+/** A request to one agent, delivered over its agentCommands subscription. */
+export interface AgentCommand {
+  id: string;
+  kind: 'runProbe' | 'reload' | 'ping';
+  /** runProbe: the probe as stored now (it may not be in the agent's config yet) */
+  probe?: { id: number; version: number; definition: unknown };
+}
+
 /** Channel name → its arguments: a topic id (when scoped), then the payload. */
 export type EventChannels = {
   samplesAdded: [hostId: number, event: SamplesAddedEvent];
@@ -72,6 +80,10 @@ export type EventChannels = {
   ruleChanged: [event: RuleChangedEvent];
   /** a probe was created, changed or deleted: agents whose hosts it covers fetch their config */
   probesChanged: [];
+  /** to the agent of one host */
+  agentCommands: [hostId: number, command: AgentCommand];
+  /** an agent's answer to a command, by command id */
+  agentCommandResults: [commandId: string, result: { ok: boolean; result: unknown }];
   /** silences or maintenance windows changed */
   mutesChanged: [];
   /** published after the transaction that stored the event committed */

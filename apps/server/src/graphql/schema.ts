@@ -17,5 +17,6 @@ import './silence.ts';
 import './maintenance.ts';
 import './probe.ts';
 import './enrollment.ts';
+import './agent-command.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

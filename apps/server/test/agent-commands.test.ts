@@ -1,0 +1,71 @@
+// Commands to agents over their open subscription. The agent here is the test itself, speaking
+// the agent's protocol (subscribe to agentCommands, answer with reportAgentCommand).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseKind } from '@esmon/db/testing';
+import { startTestServer, type TestServer } from './harness.ts';
+import { wsClient } from './live-client.ts';
+
+describe(`agent commands (${testDatabaseKind()})`, () => {
+  let s: TestServer;
+  let analyst: string;
+  let viewer: string;
+  let key: string;
+  let hostId: string;
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    analyst = await s.userToken('analyst');
+    viewer = await s.userToken('viewer');
+    key = await s.agentKey('cmd-host');
+    hostId = String((await s.testDb.prisma.host.findUniqueOrThrow({ where: { hostname: 'cmd-host' } })).id);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('says clearly when the agent is not connected', async () => {
+    const r = await s.gql('mutation ($h: ID!) { pingAgent(hostId: $h) }', { h: hostId }, viewer);
+    expect(r.errors?.[0]).toMatchObject({ message: `the agent of host ${hostId} is not connected`, extensions: { code: 'CONFLICT' } });
+  });
+
+  it('delivers commands to the connected agent and returns its answers', async () => {
+    const client = wsClient(s.url, key);
+    const seen: { kind: string; probe: { definition: { name: string } } | null }[] = [];
+    const stop = client.subscribe<{ agentCommands: { id: string; kind: string; probe: { definition: { name: string } } | null } }>(
+      { query: 'subscription { agentCommands { id kind probe } }' },
+      {
+        next: ({ data }) => {
+          const c = data!.agentCommands;
+          seen.push(c);
+          const result = c.kind === 'ping' ? { version: 'test', uptimeSeconds: 1 } : { probe: c.probe?.definition.name, steps: [{ id: 'connect', status: 'ok' }] };
+          void s.gql('mutation ($id: String!, $r: JSON) { reportAgentCommand(id: $id, ok: true, result: $r) }', { id: c.id, r: result }, key);
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    try {
+      // the subscription is live once a ping gets through
+      let ping: { data?: { pingAgent: unknown } | null; errors?: unknown[] } = {};
+      for (let i = 0; i < 50 && !ping.data; i++) ping = await s.gql('mutation ($h: ID!) { pingAgent(hostId: $h) }', { h: hostId }, viewer);
+      expect(ping.data!.pingAgent).toEqual({ version: 'test', uptimeSeconds: 1 });
+
+      const made = await s.gql<{ createProbe: { id: string } }>(
+        'mutation ($d: JSON!) { createProbe(definition: $d) { id } }',
+        { d: { name: 'pg port', steps: [{ id: 'connect', plugin: 'tcp', params: { host: '127.0.0.1', port: 5432 } }], intervalSeconds: 30, timeoutSeconds: 5 } },
+        analyst,
+      );
+      const run = await s.gql<{ runProbeNow: unknown }>('mutation ($p: ID!, $h: ID!) { runProbeNow(probeId: $p, hostId: $h) }', { p: made.data!.createProbe.id, h: hostId }, analyst);
+      expect(run.data!.runProbeNow).toEqual({ probe: 'pg port', steps: [{ id: 'connect', status: 'ok' }] });
+      expect(seen.map((c) => c.kind)).toContain('runProbe');
+      expect((await s.gql('mutation ($p: ID!, $h: ID!) { runProbeNow(probeId: $p, hostId: $h) }', { p: made.data!.createProbe.id, h: hostId }, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    } finally {
+      stop();
+      await client.dispose();
+    }
+  });
+
+  it('keeps commands for agents: people cannot subscribe to them or answer them', async () => {
+    expect((await s.gql('mutation { reportAgentCommand(id: "x", ok: true) }', {}, analyst)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
