@@ -9,6 +9,9 @@ import { withConfigDir } from './config-args.ts';
 import { enroll } from './enroll.ts';
 import { parseRunArgs, UsageError } from './options.ts';
 import { agentVersion } from './version.ts';
+import { runProcess } from '@esmon/schema/process';
+import { startCommands } from './probes/commands.ts';
+import { createProbeAgent, createSampleInbox, type ProbeAgent } from './probes/index.ts';
 import { mockFleet } from './mock.ts';
 import { createGzipSender } from './transport.ts';
 
@@ -53,25 +56,42 @@ async function run(argv: string[]): Promise<void> {
     return;
   }
   if (command !== 'run') throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
-  const { args, env } = await withConfigDir(rest, process.env);
+  const { args, env, file } = await withConfigDir(rest, process.env);
   const options = parseRunArgs(args, env);
   const send = createGzipSender({ server: options.server, key: options.key });
   const buffer = await openDiskBuffer({ dir: options.dataDir, maxBytes: options.bufferBytes, fsync: options.bufferFsync, log });
   const waiting = buffer.stats();
   log.info(`buffering in ${options.dataDir}${waiting.batches > 0 ? ` (${waiting.batches} batch(es), ${waiting.samples} samples from before)` : ''}`);
   let collect: (ts: number) => Promise<HostInput[]>;
+  let probes: ProbeAgent | undefined;
   if (options.mock) {
     const fleet = mockFleet(options.mock);
     collect = async (ts) => fleet.tick(ts);
   } else {
     const facts = await hostFacts();
     let reported = new Set<string>();
+    const inbox = createSampleInbox();
+    probes = createProbeAgent({
+      server: options.server,
+      key: options.key,
+      dataDir: options.dataDir,
+      run: runProcess,
+      onSamples: (s) => inbox.push(s),
+      log,
+      hostname: options.hostname,
+      ...(file?.plugins.allow ? { allowPlugins: file.plugins.allow } : {}),
+      allowScripts: file?.plugins.allowScripts ?? false,
+      secret: (ref) => {
+        const name = ref.replace(/^secret:/, '');
+        return file && Object.hasOwn(file.secrets, name) ? file.secrets[name] : undefined;
+      },
+    });
     collect = async (ts) => {
       const { samples, failures } = await collectSystem(ts);
       const now = new Set(failures.map((f) => `${f.collector}: ${f.error}`));
       for (const f of now) if (!reported.has(f)) log.warn(`collector ${f}`);
       reported = now;
-      return [hostInput(options.hostname, facts, samples)];
+      return [hostInput(options.hostname, facts, [...samples, ...inbox.take(), ...probes!.gauges(ts)])];
     };
   }
   let exitCode = 0;
@@ -96,9 +116,16 @@ async function run(argv: string[]): Promise<void> {
     await agent.stop();
     process.exit(exitCode || (agent.stats().batches > 0 ? 1 : 0));
   }
+  // probes: the server's (or the cached) configuration, applied live; commands over the same link
+  await probes?.start();
+  const stopCommands = probes
+    ? startCommands({ server: options.server, key: options.key, probes, log, version: agentVersion(), startedAt: Date.now() })
+    : async () => undefined;
   await agent.start();
   const stop = () => {
-    void agent.stop().then(() => process.exit(exitCode));
+    void Promise.all([stopCommands(), probes?.stop()])
+      .then(() => agent.stop())
+      .then(() => process.exit(exitCode));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

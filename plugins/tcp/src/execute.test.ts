@@ -29,7 +29,7 @@ describe('tcp plugin against local servers', () => {
     expect(value(r, 'tcp.up')).toBe(1);
     expect(value(r, 'tcp.connect_ms')).toBeGreaterThanOrEqual(0);
     expect(value(r, 'tcp.expect_match')).toBeUndefined();
-    expect(r.samples.every((x) => x.labels?.host === '127.0.0.1' && x.labels?.port === String(s.port))).toBe(
+    expect(r.samples.every((x) => x.labels?.target === '127.0.0.1' && x.labels?.port === String(s.port))).toBe(
       true,
     );
   });

@@ -50,7 +50,8 @@ export async function executeTcp(
   transport: TcpTransport,
 ): Promise<StepResult> {
   const ts = Math.round(ctx.now());
-  const labels = { host: prepared.host, port: String(prepared.port) };
+  // "host" is the reporting host's own label on the server: the target is "target"
+  const labels = { target: prepared.host, port: String(prepared.port) };
   const sample = (metric: string, value: number): SampleInput => ({ metric, labels, ts, value });
   const timeoutMs = Math.min(prepared.timeoutMs, ctx.timeoutMs);
   const expect = prepared.expect;

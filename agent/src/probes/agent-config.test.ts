@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Plugin } from '@esmon/schema';
+import { acceptConfig, AgentConfigError, parseAgentConfig, refusedSamples } from './agent-config.ts';
+import type { AllowPolicy } from './allow.ts';
+
+const plugin = (
+  id: string,
+  runsScripts = false,
+  platforms: ('linux' | 'windows')[] = ['linux', 'windows'],
+): Plugin => ({
+  manifest: {
+    id,
+    version: '1',
+    title: id,
+    description: id,
+    category: 'system',
+    platforms,
+    runsScripts,
+    params: z.object({}),
+    outputs: [],
+  },
+  prepare: () => ({}),
+  execute: async () => ({ status: 'ok', samples: [], durationMs: 0 }),
+});
+const registry = [plugin('tcp'), plugin('http'), plugin('command', true), plugin('wmi', false, ['windows'])];
+const pluginById = (id: string) => registry.find((p) => p.manifest.id === id);
+
+const definition = (...plugins: string[]) => ({
+  name: `uses ${plugins.join('+')}`,
+  steps: plugins.map((p, i) => ({ id: `s${i}`, plugin: p })),
+});
+
+describe('accepting a configuration', () => {
+  it.each<[string, AllowPolicy, unknown, string | undefined]>([
+    ['a plain plugin', { scripts: false }, definition('tcp'), undefined],
+    [
+      'a script plugin, scripts off (the default)',
+      { scripts: false },
+      definition('tcp', 'command'),
+      'scripts_not_allowed: step "s1": plugin "command" runs scripts, which this agent does not allow',
+    ],
+    ['a script plugin, scripts on', { scripts: true }, definition('command'), undefined],
+    [
+      'a script plugin on the allow-list, scripts off',
+      { plugins: ['command'], scripts: false },
+      definition('command'),
+      'scripts_not_allowed: step "s0": plugin "command" runs scripts, which this agent does not allow',
+    ],
+    [
+      'a plugin off the allow-list',
+      { plugins: ['tcp'], scripts: true },
+      definition('tcp', 'http'),
+      'plugin_not_allowed: step "s1": plugin "http" is not in this agent\'s allowed plugins',
+    ],
+    [
+      'an empty allow-list',
+      { plugins: [], scripts: true },
+      definition('tcp'),
+      'plugin_not_allowed: step "s0": plugin "tcp" is not in this agent\'s allowed plugins',
+    ],
+    [
+      'a plugin this agent lacks',
+      { scripts: true },
+      definition('db2'),
+      'unknown_plugin: step "s0": this agent has no plugin "db2"',
+    ],
+    [
+      'a plugin for another platform',
+      { scripts: true },
+      definition('wmi'),
+      'platform_unsupported: step "s0": plugin "wmi" does not run on linux',
+    ],
+    [
+      'a definition that does not parse',
+      { scripts: true },
+      { name: 'x', steps: [] },
+      'invalid_definition: steps: a probe needs at least one step',
+    ],
+  ])('%s', (_name, allow, def, refusal) => {
+    const accepted = acceptConfig(
+      { version: 'v1', probes: [{ id: '3', version: 2, definition: def }] },
+      { allow, pluginById, platform: 'linux' },
+    );
+    expect(accepted.refused.map((r) => `${r.reason}: ${r.message}`)[0]).toBe(refusal);
+    expect(accepted.probes.length).toBe(refusal ? 0 : 1);
+    if (!refusal)
+      expect(accepted.probes[0]).toMatchObject({
+        id: '3',
+        version: 2,
+        definition: { intervalSeconds: 60, timeoutSeconds: 30, extract: [] },
+      });
+  });
+
+  it('reports refused probes as samples', () => {
+    const { refused } = acceptConfig(
+      {
+        version: 'v1',
+        probes: [
+          { id: '3', version: 1, definition: definition('command') },
+          { id: '4', version: 1, definition: definition('tcp') },
+        ],
+      },
+      { allow: { scripts: false }, pluginById, platform: 'linux' },
+    );
+    expect(refused).toEqual([
+      {
+        id: '3',
+        version: 1,
+        name: 'uses command',
+        reason: 'scripts_not_allowed',
+        message: expect.any(String),
+      },
+    ]);
+    expect(refusedSamples(refused, 1000)).toEqual([
+      {
+        metric: 'esmon.agent.probe.refused',
+        value: 1,
+        ts: 1000,
+        labels: { probe: '3', reason: 'scripts_not_allowed' },
+      },
+    ]);
+  });
+});
+
+describe('parsing a configuration', () => {
+  it('reads ids as strings (GraphQL IDs), whatever JSON carried them as', () => {
+    expect(parseAgentConfig({ version: 'abc', probes: [{ id: 7, version: 1, definition: {} }] })).toEqual({
+      version: 'abc',
+      probes: [{ id: '7', version: 1, definition: {} }],
+    });
+  });
+
+  it.each([
+    ['not an object', null, 'not an agent configuration: expected {version, probes}'],
+    ['no version', { probes: [] }, 'not an agent configuration: expected {version, probes}'],
+    [
+      'a probe without a version',
+      { version: 'v', probes: [{ id: '1', definition: {} }] },
+      'probes[0]: expected {id, version, definition}',
+    ],
+  ])('refuses %s', (_name, value, message) => {
+    expect(() => parseAgentConfig(value)).toThrow(new AgentConfigError(message));
+  });
+});

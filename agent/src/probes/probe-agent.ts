@@ -1,0 +1,135 @@
+// The agent's probe side in one piece: the configuration client feeds the scheduler, the
+// scheduler runs probes through the runner, and samples leave through `onSamples`. agent.ts and
+// cli.ts need only this file.
+import { pluginById as registryPluginById } from '@esmon/plugin-registry';
+import {
+  probeDefinitionSchema,
+  type Platform,
+  type Plugin,
+  type RunProcess,
+  type SampleInput,
+} from '@esmon/schema';
+import { refusedSamples, type RefusedProbe } from './agent-config.ts';
+import { createConfigClient, type ConfigClientOptions, type ProbeLog } from './config-client.ts';
+import { createProbeRunner } from './run-probe.ts';
+import { createScheduler, type SchedulerStats } from './scheduler.ts';
+import type { ProbeTrace } from './trace.ts';
+
+export interface ProbeAgentOptions {
+  server: string;
+  key: string;
+  /** where agent-config.json is cached (the agent's data directory) */
+  dataDir: string;
+  /** plugin ids this agent runs; every registered plugin when absent */
+  allowPlugins?: readonly string[];
+  /** run plugins that run scripts or commands (command, powershell); default false */
+  allowScripts?: boolean;
+  /** the process runner: runProcess of schema/src/plugin/run-process.ts */
+  run: RunProcess;
+  /** resolves `secret:NAME` from the agent's own configuration; none known when absent */
+  secret?: (ref: string) => string | undefined;
+  /** probe samples and self-metrics, for the next batch of this agent's host */
+  onSamples(samples: SampleInput[]): void;
+  log: ProbeLog;
+  /** this host's name: spreads a probe's runs across the fleet */
+  hostname?: string;
+  maxConcurrent?: number;
+  pluginById?: (id: string) => Plugin | undefined;
+  platform?: Platform;
+  /** test seams of the configuration client */
+  connection?: Pick<ConfigClientOptions, 'fetch' | 'webSocketImpl' | 'backoff' | 'resyncMs'>;
+}
+
+export interface ProbeAgent {
+  /** Resolves once the first configuration (server's or cached) is scheduled. */
+  start(): Promise<void>;
+  /** Stops the feed and the scheduler (runs in flight are cancelled), then closes plugins. */
+  stop(): Promise<void>;
+  /** Runs a definition once, now, under this agent's allow-list: the workbench's "run now". */
+  runNow(definition: unknown): Promise<ProbeTrace>;
+  stats(): SchedulerStats;
+  /** Fetches the configuration now; resolves with the version then running (undefined: no answer). */
+  reload(): Promise<string | undefined>;
+  /**
+   * The gauges worth repeating in every batch (esmon.agent.config.version, and
+   * esmon.agent.probe.refused per refused probe): onSamples carries them only when they change,
+   * and a series that is not repeated goes stale on the server.
+   */
+  gauges(ts: number): SampleInput[];
+}
+
+export const currentPlatform = (): Platform => (process.platform === 'win32' ? 'windows' : 'linux');
+
+export function createProbeAgent(options: ProbeAgentOptions): ProbeAgent {
+  const { log, onSamples } = options;
+  const platform = options.platform ?? currentPlatform();
+  const pluginById = options.pluginById ?? registryPluginById;
+  const allow = {
+    scripts: options.allowScripts ?? false,
+    ...(options.allowPlugins ? { plugins: options.allowPlugins } : {}),
+  };
+  const runner = createProbeRunner({
+    pluginById,
+    allow,
+    env: { platform, run: options.run, secret: options.secret ?? (() => undefined) },
+  });
+
+  let refused: RefusedProbe[] = [];
+  // a probe failing every minute is said once, and again when it recovers
+  const lastStatus = new Map<string, string>();
+  const onTrace = (t: ProbeTrace) => {
+    const before = lastStatus.get(t.probeId) ?? 'ok';
+    lastStatus.set(t.probeId, t.status);
+    if (t.status === before) return;
+    const failed = t.steps.find((s) => s.status !== 'ok' && s.status !== 'skipped');
+    if (t.status === 'ok') log.info(`probe ${t.probeId} runs again`);
+    else
+      log.warn(
+        `probe ${t.probeId} v${t.version}: ${t.status}${failed ? ` at step "${failed.id}": ${failed.error ?? ''}` : ''}`,
+      );
+  };
+
+  const scheduler = createScheduler({
+    run: (probe, stop) => runner.run(probe, stop),
+    onSamples,
+    onTrace,
+    ...(options.maxConcurrent ? { maxConcurrent: options.maxConcurrent } : {}),
+    ...(options.hostname ? { jitterSeed: options.hostname } : {}),
+  });
+
+  const config = createConfigClient({
+    server: options.server,
+    key: options.key,
+    dataDir: options.dataDir,
+    allow,
+    pluginById,
+    platform,
+    onSamples,
+    log,
+    onConfig: (c) => {
+      log.info(
+        `probe configuration ${c.version} (${c.source}): ${c.probes.length} probe(s) to run, ${c.refused.length} refused`,
+      );
+      refused = c.refused;
+      scheduler.apply(c.probes);
+    },
+    ...options.connection,
+  });
+
+  return {
+    start: () => config.start(),
+    async stop() {
+      await config.stop();
+      await scheduler.stop();
+      await runner.close();
+    },
+    runNow: (definition) =>
+      runner.runOnce({ id: 'now', version: 0, definition: probeDefinitionSchema.parse(definition) }),
+    stats: () => scheduler.stats(),
+    reload: async () => ((await config.reload()) ? config.current()?.version : undefined),
+    gauges: (ts) => [
+      { metric: 'esmon.agent.config.version', value: scheduler.stats().applies, ts },
+      ...refusedSamples(refused, ts),
+    ],
+  };
+}
