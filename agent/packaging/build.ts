@@ -35,7 +35,13 @@ async function main() {
     outfile: bundle,
     // native addons and optional drivers are loaded at run time if present beside the binary
     external: ['odbc', 'bufferutil', 'utf-8-validate'],
-    define: { 'process.env.ESMON_AGENT_VERSION': JSON.stringify(version) },
+    define: {
+      'process.env.ESMON_AGENT_VERSION': JSON.stringify(version),
+      // ws would try require('bufferutil') / require('utf-8-validate'), which a single executable
+      // cannot load (Node warns on every start): use ws's pure-JS paths
+      'process.env.WS_NO_BUFFER_UTIL': '"1"',
+      'process.env.WS_NO_UTF_8_VALIDATE': '"1"',
+    },
     logLevel: 'warning',
     legalComments: 'none',
   });
