@@ -6,6 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { HopTimings, HttpHop, HttpHopResult, HttpTransport } from './exchange.ts';
+import { networkError } from '@esmon/schema';
 
 const CERT_ERRORS: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
@@ -57,17 +58,6 @@ function openSocket(url: URL): { socket: net.Socket; tls: boolean; host: string;
   return { socket: tls.connect(options), tls: true, host, port };
 }
 
-/** Node's error as data. A connect tried on several addresses (IPv6 and IPv4 for one name) fails
- * with an AggregateError whose own message is empty; its parts say what happened. */
-function errorOf(err: Error & { code?: string }): { message: string; code?: string } {
-  const parts =
-    err instanceof AggregateError
-      ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e)))
-      : [];
-  const message = err.message || parts.join('; ') || err.code || 'the connection failed';
-  return err.code ? { message, code: err.code } : { message };
-}
-
 /** One HTTP exchange over a fresh connection; resolves with what happened, never rejects. */
 export const requestHop: HttpTransport = (hop: HttpHop) =>
   new Promise<HttpHopResult>((resolve) => {
@@ -88,7 +78,7 @@ export const requestHop: HttpTransport = (hop: HttpHop) =>
         timings: timingsOf(marks, performance.now()),
       });
     };
-    const fail = (err: Error & { code?: string }) => finish({ error: errorOf(err) });
+    const fail = (err: Error & { code?: string }) => finish({ error: networkError(err) });
     function onAbort() {
       finish({ error: { code: 'ABORT_ERR', message: 'aborted' } });
     }

@@ -1,17 +1,7 @@
 // The real transport: a node:net socket, timed from its own events.
 import net from 'node:net';
 import type { TcpExchangeResult, TcpRequest, TcpTransport } from './exchange.ts';
-
-/** Node's error as data. A connect tried on several addresses (IPv6 and IPv4 for one name) fails
- * with an AggregateError whose own message is empty; its parts say what happened. */
-function errorOf(err: Error & { code?: string }): { message: string; code?: string } {
-  const parts =
-    err instanceof AggregateError
-      ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e)))
-      : [];
-  const message = err.message || parts.join('; ') || err.code || 'the connection failed';
-  return err.code ? { message, code: err.code } : { message };
-}
+import { networkError } from '@esmon/schema';
 
 /** One connection; resolves with what happened, never rejects. */
 export const connectTcp: TcpTransport = (request: TcpRequest) =>
@@ -39,7 +29,7 @@ export const connectTcp: TcpTransport = (request: TcpRequest) =>
       finish({ code: 'ABORT_ERR', message: 'aborted' });
     }
 
-    socket.on('error', (err: Error & { code?: string }) => finish(errorOf(err)));
+    socket.on('error', (err: Error & { code?: string }) => finish(networkError(err)));
     socket.once('connect', () => {
       connectMs = performance.now() - start;
       if (request.send !== undefined) socket.write(request.send, () => !request.until && finish());

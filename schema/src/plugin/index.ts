@@ -6,3 +6,4 @@ export * from './transform.ts';
 export * from './json-path.ts';
 export * from './step-output.ts';
 export * from './readme.ts';
+export * from './network-error.ts';
