@@ -20,7 +20,8 @@ const BATCH_ID = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 /** What the buffer knows of a batch without decompressing it. */
 export interface RecordMeta {
-  /** Position in the buffer: strictly increasing, never reused; the ack cursor is one of these. */
+  /** Position in the buffer: strictly increasing; the ack cursor is one of these. A seq whose record
+   *  a repair cut (gone, counted, never acknowledged) may be given to the next batch. */
   seq: number;
   batchId: string;
   createdAt: number;
