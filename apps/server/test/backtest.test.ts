@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@esmon/db/testing';
 import { prng } from '@esmon/schema/testing';
 import { backtest } from '../src/evaluator/backtest.ts';
+import { loadRules } from '../src/evaluator/evaluator.ts';
 import { checkDefinition, runnableRule, type RuleDefinitionInput } from '../src/rules/definition.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { insertRule } from './rule-fixture.ts';
@@ -68,7 +69,7 @@ describe(`backtest equals live evaluation (${testDatabaseKind()})`, () => {
     );
     const checked = checkDefinition(input);
     if (!checked.ok) throw new Error('rule does not check');
-    const result = await backtest(s.db.sql, runnableRule(ruleId, 1, checked.definition), from, to);
+    const result = await backtest(s.db.sql, runnableRule(ruleId, 1, checked.definition), from, to, (ids) => loadRules(s.db.prisma, ids));
     const line = (at: number, instance: string, kind: string, fromState: string, toState: string, severity: string | null | undefined) =>
       `${new Date(at).toISOString()} ${instance} ${kind} ${fromState}>${toState}${severity ? `:${severity}` : ''}`;
     const liveLines = live.map((r) => line(r.at.getTime(), r.fingerprint, r.kind, r.from_state, r.to_state, r.severity));

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@esmon/db/testing';
+import { loadRules } from '../src/evaluator/evaluator.ts';
 import { collect, startTestServer, type TestServer } from './harness.ts';
 import { insertRule } from './rule-fixture.ts';
 
@@ -109,6 +110,18 @@ describe(`live rule evaluation (${testDatabaseKind()})`, () => {
     expect(figure('esmon_eval_skipped_total')).toBe(0);
     expect(figure('esmon_eval_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(figure('esmon_eval_points')).toBeGreaterThanOrEqual(7);
+  });
+
+  it('runs every stored rule as saved, the default ones included', async () => {
+    const rules = await loadRules(s.db.prisma);
+    const names = rules.map((r) => r.definition.name);
+    expect(names).toEqual(expect.arrayContaining(['Host offline', 'CPU usage', 'Memory usage', 'Disk usage']));
+    const cpu = rules.find((r) => r.definition.name === 'CPU usage')!;
+    expect(cpu.compiled.type).toBe('value');
+    expect(cpu.policy.levels.map((l) => [l.severity, l.threshold, l.recovery])).toEqual([
+      ['warning', 80, 75],
+      ['critical', 90, 85],
+    ]);
   });
 
   it('keeps the pending time across a restart', async () => {

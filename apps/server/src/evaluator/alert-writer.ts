@@ -7,7 +7,8 @@ import type { Sql, SqlRunner } from '@esmon/db';
 import type { AlertEventMessage, EventBus } from '../events/bus.ts';
 import type { Logger } from '../log.ts';
 import { renderAnnotations } from '../rules/annotations.ts';
-import type { Evaluation } from './engine.ts';
+import type { RunnableRule } from '../rules/definition.ts';
+import type { Evaluation, Instance } from './engine.ts';
 
 export interface AlertTarget {
   ruleId: number;
@@ -51,8 +52,9 @@ const INSERT_EVENTS = (at: string, events: string) => `e AS (
 )
 SELECT (SELECT id FROM a) AS alert_id, COALESCE((SELECT array_agg(id ORDER BY id) FROM e), '{}') AS event_ids`;
 
-export function alertLabels(e: Evaluation): Record<string, string> {
-  return { ...e.rule.definition.labels, ...e.instance.group, host: e.instance.hostname };
+/** An alert's labels: the rule's, the instance's group, and its host. */
+export function instanceLabels(rule: RunnableRule, instance: Instance): Record<string, string> {
+  return { ...rule.definition.labels, ...instance.group, host: instance.hostname };
 }
 
 export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; mute: NotificationMute }): AlertWriter {
@@ -95,7 +97,7 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
     const k = openKey(e.rule.id, e.instance.key);
     let row: OpenAlert | undefined = open.get(k);
     const at = new Date(e.at);
-    const labels = alertLabels(e);
+    const labels = instanceLabels(e.rule, e.instance);
     const value = e.value ?? status.lastValue ?? null;
     const annotations = JSON.stringify(
       renderAnnotations(e.rule.definition.annotations, {

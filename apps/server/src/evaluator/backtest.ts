@@ -8,7 +8,6 @@ import type { AlertEventOut } from '../alerts/types.ts';
 import type { RunnableRule } from '../rules/definition.ts';
 import { rawPoints } from '../store/range-query.ts';
 import { RuleEngine, type EnginePoint } from './engine.ts';
-import { RULE_DEFINITION_SQL, ruleFromRow } from './evaluator.ts';
 
 export interface BacktestTransition extends AlertEventOut {
   at: number;
@@ -36,13 +35,20 @@ export const BACKTEST_LIMITS = { maxRangeMs: 31 * 86_400_000, maxPoints: 5_000_0
  * Runs `rule` (a draft or a stored rule) over [from, to]. Rules it depends on are run from their
  * stored definitions alongside, so suppression is reproduced too.
  */
-export async function backtest(sql: SqlRunner, rule: RunnableRule, from: number, to: number): Promise<BacktestResult> {
+export async function backtest(
+  sql: SqlRunner,
+  rule: RunnableRule,
+  from: number,
+  to: number,
+  /** stored rules by id (see evaluator.ts loadRules), for the rules `rule` depends on */
+  rulesById: (ids: readonly number[]) => Promise<RunnableRule[]>,
+): Promise<BacktestResult> {
   if (!(to > from)) throw new BacktestError('"to" must be after "from"');
   if (to - from > BACKTEST_LIMITS.maxRangeMs) throw new BacktestError('a backtest covers at most 31 days');
   const engine = new RuleEngine({ maxPoints: 1_000_000 });
   const hosts = await sql.query<{ id: number; hostname: string; labels: Record<string, string> }>('SELECT id, hostname, labels FROM hosts');
   for (const h of hosts) engine.setHost({ id: h.id, hostname: h.hostname, labels: h.labels ?? {}, offline: false });
-  const rules = [rule, ...(await dependencies(sql, rule))];
+  const rules = [rule, ...(await dependencies(rule, rulesById))];
   for (const r of rules) engine.setRule(r, from);
 
   const metrics = [...new Set(rules.flatMap((r) => r.compiled.windows.map((w) => w.selector.metric ?? '')))];
@@ -93,20 +99,15 @@ export async function backtest(sql: SqlRunner, rule: RunnableRule, from: number,
   return { transitions, counts, instances: engine.instances(rule.id).length, evaluations, points: points.length };
 }
 
-async function dependencies(sql: SqlRunner, rule: RunnableRule): Promise<RunnableRule[]> {
+async function dependencies(rule: RunnableRule, rulesById: (ids: readonly number[]) => Promise<RunnableRule[]>): Promise<RunnableRule[]> {
   const out: RunnableRule[] = [];
   const seen = new Set<number>([rule.id]);
   let next = rule.definition.dependsOn.filter((id) => !seen.has(id));
   while (next.length > 0) {
-    const rows = await sql.query<{ id: number; version: number; definition: unknown }>(`${RULE_DEFINITION_SQL} WHERE id = ANY($1::int4[])`, [next]);
-    next = [];
-    for (const row of rows) {
-      seen.add(row.id);
-      const r = ruleFromRow(row);
-      if (!r) continue;
-      out.push(r);
-      for (const d of r.definition.dependsOn) if (!seen.has(d)) next.push(d);
-    }
+    for (const id of next) seen.add(id);
+    const found = await rulesById(next);
+    out.push(...found);
+    next = [...new Set(found.flatMap((r) => r.definition.dependsOn))].filter((id) => !seen.has(id));
   }
   return out;
 }

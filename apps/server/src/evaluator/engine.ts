@@ -75,6 +75,9 @@ export class RuleEngine {
   private readonly rules = new Map<number, RuleRuntime>();
   /** rule ids, dependencies first */
   private order: number[] = [];
+  /** the metrics the rules' windows name, kept with the rules; any, when a selector names none */
+  private metricsRead = new Set<string>();
+  private readsAnyMetric = false;
   private readonly hosts = new Map<number, EngineHost>();
   private readonly series = new Map<number, EngineSeries>();
   private readonly buffers = new Map<number, SeriesBuffer>();
@@ -110,13 +113,13 @@ export class RuleEngine {
       detectsAbsence: rule.compiled.windows.some((w) => w.fn === 'nodata' || w.fn === 'count'),
       nextTick: previous?.nextTick ?? Math.floor(now / interval) * interval + interval,
     });
-    this.sortRules();
+    this.indexRules();
     this.rebuildInstances();
   }
 
   removeRule(id: number): void {
     this.rules.delete(id);
-    this.sortRules();
+    this.indexRules();
     this.rebuildInstances();
   }
 
@@ -142,12 +145,9 @@ export class RuleEngine {
     if (instance) instance.status = { ...initialAlertStatus(), changes: instance.status.changes };
   }
 
-  /** Metrics some rule reads: batches without them cost nothing. */
+  /** Metrics some rule reads: batches without them cost nothing (asked for every new sample). */
   readsMetric(metric: string): boolean {
-    for (const rt of this.rules.values()) {
-      if (rt.rule.compiled.windows.some((w) => w.selector.metric === undefined || w.selector.metric === metric)) return true;
-    }
-    return false;
+    return this.readsAnyMetric || this.metricsRead.has(metric);
   }
 
   /** Registers a series; returns false when no rule reads it (its points are not kept). */
@@ -282,7 +282,11 @@ export class RuleEngine {
 
   // --- instances -------------------------------------------------------------------------
 
-  private sortRules(): void {
+  /** Dependency order and the metrics read, after any change to the rules. */
+  private indexRules(): void {
+    const selectors = [...this.rules.values()].flatMap((rt) => rt.rule.compiled.windows.map((w) => w.selector));
+    this.metricsRead = new Set(selectors.flatMap((sel) => (sel.metric === undefined ? [] : [sel.metric])));
+    this.readsAnyMetric = selectors.some((sel) => sel.metric === undefined);
     const order: number[] = [];
     const seen = new Set<number>();
     const visit = (id: number, path: Set<number>) => {

@@ -5,7 +5,8 @@ import type { PrismaClient, Sql } from '@esmon/db';
 import type { AlertStatus } from '../alerts/types.ts';
 import type { EventBus, SamplesAddedEvent } from '../events/bus.ts';
 import type { Logger } from '../log.ts';
-import { checkDefinition, runnableRule, type RunnableRule } from '../rules/definition.ts';
+import { checkDefinition, definitionInput, runnableRule, type RunnableRule } from '../rules/definition.ts';
+import { definitionOfRule, type RuleRow } from '../rules/rule-rows.ts';
 import { rawPoints } from '../store/range-query.ts';
 import { createMutes } from '../mute/mutes.ts';
 import { createAlertWriter } from './alert-writer.ts';
@@ -45,8 +46,8 @@ export interface EvaluatorDeps {
 }
 
 /** A stored rule row as the engine runs it, or undefined (logged) when it no longer checks. */
-export function ruleFromRow(row: { id: number; version: number; definition: unknown }, log?: Logger): RunnableRule | undefined {
-  const checked = checkDefinition(row.definition);
+export function ruleFromRow(row: RuleRow, log?: Logger): RunnableRule | undefined {
+  const checked = checkDefinition(definitionInput(definitionOfRule(row)));
   if (!checked.ok) {
     log?.error({ ruleId: row.id, problems: checked.problems }, 'stored rule does not check; not evaluated');
     return undefined;
@@ -54,13 +55,11 @@ export function ruleFromRow(row: { id: number; version: number; definition: unkn
   return runnableRule(row.id, row.version, checked.definition);
 }
 
-/** The definition fields of a `rules` row, as checkDefinition reads them. */
-export const RULE_DEFINITION_SQL = `SELECT id, version, jsonb_build_object(
-    'name', name, 'description', description, 'expression', CASE WHEN threshold_form IS NULL THEN expression END,
-    'threshold', threshold_form, 'comparator', comparator, 'levels', severities, 'forSeconds', for_seconds,
-    'keepFiringSeconds', keep_firing_seconds, 'noDataPolicy', no_data_policy, 'evalIntervalSeconds', eval_interval_seconds,
-    'scope', scope, 'dependsOn', to_jsonb(COALESCE(depends_on, '{}')), 'labels', labels, 'annotations', annotations,
-    'enabled', enabled) AS definition FROM rules`;
+/** The stored rules with these ids (all enabled ones when `ids` is absent), as the engine runs them. */
+export async function loadRules(prisma: PrismaClient, ids?: readonly number[], log?: Logger): Promise<RunnableRule[]> {
+  const rows = await prisma.rule.findMany({ where: ids ? { id: { in: [...ids] } } : { enabled: true } });
+  return rows.map((r) => ruleFromRow(r, log)).filter((r): r is RunnableRule => r !== undefined);
+}
 
 export function createEvaluator(deps: EvaluatorDeps): Evaluator {
   const now = deps.now ?? Date.now;
@@ -117,8 +116,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
   }
 
   async function loadRule(id: number): Promise<void> {
-    const [row] = await deps.sql.query<{ id: number; version: number; definition: unknown }>(`${RULE_DEFINITION_SQL} WHERE id = $1`, [id]);
-    const rule = row && ruleFromRow(row, deps.log);
+    const [rule] = await loadRules(deps.prisma, [id], deps.log);
     if (!rule || !rule.definition.enabled) {
       engine.removeRule(id);
       return;
@@ -156,8 +154,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       'SELECT id, hostname, labels, status::text FROM hosts',
     );
     for (const h of hosts) engine.setHost({ id: h.id, hostname: h.hostname, labels: h.labels ?? {}, offline: h.status === 'offline' });
-    const rows = await deps.sql.query<{ id: number; version: number; definition: unknown }>(`${RULE_DEFINITION_SQL} WHERE enabled`);
-    const rules = rows.map((r) => ruleFromRow(r, deps.log)).filter((r): r is RunnableRule => r !== undefined);
+    const rules = await loadRules(deps.prisma, undefined, deps.log);
     for (const r of rules) engine.setRule(r, now());
     await warmUp(rules);
     const open = await deps.sql.query<{ id: number; rule_id: number; fingerprint: string; state: string; fired_at: Date | null; status: { status?: AlertStatus; lastEvalAt?: number } }>(

@@ -4,7 +4,7 @@
 // the first recovery after it, for alerts that were open during the work.
 import type { Mutes } from '../mute/mutes.ts';
 import type { RunnableRule } from '../rules/definition.ts';
-import type { AlertTarget, NotificationMute } from './alert-writer.ts';
+import { instanceLabels, type AlertTarget, type NotificationMute } from './alert-writer.ts';
 import type { EngineHost, EvaluationGate, Instance } from './engine.ts';
 
 export interface Muting {
@@ -29,7 +29,7 @@ export function createMuting(mutes: Mutes, hostOf: (id: number) => EngineHost | 
       rule: rule.definition.name,
       hostId: instance.hostId,
       host: instance.hostname,
-      labels: { ...rule.definition.labels, ...instance.group, host: instance.hostname },
+      labels: instanceLabels(rule, instance),
     };
   }
 

@@ -1,5 +1,6 @@
 // backtestRule: a draft rule run through the live engine over stored history (see
 // evaluator/backtest.ts), so an analyst sees what it would have done before saving it.
+import { loadRules } from '../evaluator/evaluator.ts';
 import { backtest, BacktestError, type BacktestResult, type BacktestTransition } from '../evaluator/backtest.ts';
 import { runnableRule } from '../rules/definition.ts';
 import { builder } from './builder.ts';
@@ -70,7 +71,7 @@ builder.queryField('backtestRule', (t) =>
       const { definition } = await checkRuleInput(ctx.sql, definitionInputOf(args.draft), 'draft');
       const id = args.ruleId ? idArg(args.ruleId, 'ruleId') : 0;
       try {
-        return await backtest(ctx.sql, runnableRule(id, 0, definition), args.from.getTime(), args.to.getTime());
+        return await backtest(ctx.sql, runnableRule(id, 0, definition), args.from.getTime(), args.to.getTime(), (ids) => loadRules(ctx.prisma, ids));
       } catch (err) {
         if (err instanceof BacktestError) throw userError('BAD_USER_INPUT', err.message);
         throw err;
