@@ -1,9 +1,8 @@
 // The agent against the REAL esmon server: batches collected while the server cannot be reached
 // wait on disk across a restart of the agent, then arrive exactly once, even when one of them
 // had already reached the server before the agent could record the acknowledgement.
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort as closedPort } from '../../e2e/src/processes.ts';
 import { startTestServer, type TestServer } from '../../apps/server/test/harness.ts';
 import { createAgent } from '../src/agent.ts';
 import { openDiskBuffer } from '../src/buffer/disk-buffer.ts';
@@ -14,15 +13,6 @@ const HOST = 'replay-1';
 const PER_BATCH = 5;
 /** esmon.agent.* samples the agent adds to each batch (self-metrics.ts) */
 const SELF = 7;
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 describe('buffered batches reach the real server exactly once', () => {
   let s: TestServer;

@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort as closedPort } from '../src/processes.ts';
 import { startTestServer, type TestServer } from '../../apps/server/test/harness.ts';
 import { createTransport } from '../../agent/src/transport.ts';
 
@@ -9,15 +10,6 @@ const batch = (hostname: string, id: string) => ({
   batchId: id,
   hosts: [{ hostname, samples: [{ metric: 'os.cpu.usage', ts: Date.now(), value: 1 }] }],
 });
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 describe('the agent transport', () => {
   let s: TestServer;
