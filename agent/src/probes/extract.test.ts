@@ -144,13 +144,35 @@ describe('extractSamples', () => {
       ['extract[0] m from step "s": the step gave no output'],
     ],
     [
-      'a label column on a JSONPath',
-      probe({ kind: 'jsonPath', path: '$.a' }, { labels: { x: { column: 'name' } } }),
-      ok({ output: '{"a":1}' }),
+      'a JSONPath labelled by a sibling key of each value',
+      probe({ kind: 'jsonPath', path: '$.pools[*].active' }, { labels: { pool: { key: 'name' }, size: { key: 'max' } } }),
+      ok({ output: '{"pools":[{"name":"WebContainer","active":12,"max":50},{"name":"ORB","active":3,"max":true},{"active":1}]}' }),
+      ['m{pool="WebContainer",size="50"} 12', 'm{pool="ORB",size="true"} 3'],
+      ['extract[0] m from step "s": match 3: label pool: key "name" beside the value is missing, not a label value'],
+    ],
+    [
+      'a sibling key that is an object, and a value held by an array (no siblings)',
+      probe({ kind: 'jsonPath', path: '$.a[*]' }, { labels: { k: { key: 'x' } } }),
+      ok({ output: '{"a":[1]}' }),
       [],
-      [
-        'extract[0] m from step "s": match 1: label x reads column "name", but only column extraction has rows',
-      ],
+      ['extract[0] m from step "s": match 1: label k: key "x" beside the value is missing, not a label value'],
+    ],
+    [
+      'a regex labelled by its capture groups, by number and by name',
+      probe(
+        { kind: 'regex', pattern: '^(?<queue>[\\w.]+)\\s+depth=(\\d+)\\s+(\\w+)$', group: 2 },
+        { labels: { queue: { group: 'queue' }, state: { group: 3 } } },
+      ),
+      ok({ output: 'MAXIMO.CQIN depth=4 open\nMAXIMO.SQIN depth=0 closed\n' }),
+      ['m{queue="MAXIMO.CQIN",state="open"} 4', 'm{queue="MAXIMO.SQIN",state="closed"} 0'],
+      [],
+    ],
+    [
+      'a label group that took no part in a match',
+      probe({ kind: 'regex', pattern: '^(\\d+)(?: (\\w+))?$' }, { labels: { unit: { group: 2 } } }),
+      ok({ output: '5 ms\n7' }),
+      ['m{unit="ms"} 5'],
+      ['extract[0] m from step "s": match 2: label unit: group 2 is missing, not a label value'],
     ],
     [
       'a regex group, lines anchored',
@@ -170,8 +192,8 @@ describe('extractSamples', () => {
       ],
     ],
     [
-      'a regex without the group',
-      probe({ kind: 'regex', pattern: 'load', group: 2 }),
+      'a regex without the group (a definition cached before validation said so)',
+      { ...probe({ kind: 'regex', pattern: '(load)', group: 1 }), extract: [{ step: 's', metric: 'm', labels: {}, from: { kind: 'regex' as const, pattern: 'load', group: 2 } }] },
       ok({ output: 'load' }),
       [],
       ['extract[0] m from step "s": the pattern has no group 2'],

@@ -6,11 +6,12 @@
 import {
   canonicalLabels,
   compileTransform,
-  jsonPathValues,
+  jsonPathMatches,
   numericValue,
   parseNumber,
   sampleInput,
   type Extraction,
+  type LabelSource,
   type ProbeDefinition,
   type SampleInput,
   type StepResult,
@@ -28,7 +29,10 @@ const MAX_PROBLEMS = 50;
 interface Found {
   value: number;
   where: string;
+  /** what labels may read beside the value: its row, its regex match, the object holding it */
   row?: Record<string, unknown>;
+  match?: RegExpMatchArray;
+  parent?: Record<string, unknown>;
 }
 
 type Finding = { found: Found[]; problems: string[] };
@@ -60,14 +64,14 @@ function fromJsonPath(path: string, output: string | undefined): Finding {
   } catch (err) {
     return { found: [], problems: [`the output is not JSON: ${(err as Error).message}`] };
   }
-  const values = jsonPathValues(doc, path);
-  if (values.length === 0) return { found: [], problems: [`${path} matched nothing`] };
+  const matches = jsonPathMatches(doc, path);
+  if (matches.length === 0) return { found: [], problems: [`${path} matched nothing`] };
   const found: Found[] = [];
   const problems: string[] = [];
-  values.forEach((v, i) => {
-    const value = numericValue(v);
-    if (value === undefined) problems.push(`match ${i + 1}: ${describe(v)} is not a finite number`);
-    else found.push({ value, where: `match ${i + 1}` });
+  matches.forEach((m, i) => {
+    const value = numericValue(m.value);
+    if (value === undefined) problems.push(`match ${i + 1}: ${describe(m.value)} is not a finite number`);
+    else found.push({ value, where: `match ${i + 1}`, ...(m.parent ? { parent: m.parent } : {}) });
   });
   return { found, problems };
 }
@@ -90,7 +94,7 @@ function fromRegex(pattern: string, group: number, output: string | undefined): 
       problems.push(
         `match ${i + 1}: ${text === undefined ? `group ${group} took no part` : describe(text)} is not a number`,
       );
-    else found.push({ value, where: `match ${i + 1}` });
+    else found.push({ value, where: `match ${i + 1}`, match: m });
   });
   return { found, problems };
 }
@@ -106,26 +110,31 @@ function find(x: Extraction, result: StepResult): Finding {
   }
 }
 
-/** The labels of one value: fixed texts, and row columns (column extraction only). */
-function labelsOf(
-  x: Extraction,
-  row: Record<string, unknown> | undefined,
-): { labels: Record<string, string> } | { problem: string } {
+/** What one label source reads beside a value, named for problems; undefined: it is not there. */
+function labelInput(source: Exclude<LabelSource, string>, f: Found): { what: string; value: unknown } {
+  const own = (o: Record<string, unknown> | undefined, k: string) => (o && Object.hasOwn(o, k) ? o[k] : undefined);
+  if ('column' in source) return { what: `column "${source.column}"`, value: own(f.row, source.column) };
+  if ('key' in source) return { what: `key "${source.key}" beside the value`, value: own(f.parent, source.key) };
+  const g = source.group;
+  const value = typeof g === 'number' ? f.match?.[g] : f.match?.groups && Object.hasOwn(f.match.groups, g) ? f.match.groups[g] : undefined;
+  return { what: `group ${typeof g === 'number' ? g : `"${g}"`}`, value };
+}
+
+/** The labels of one value: fixed texts, and what each label source reads beside it. */
+function labelsOf(x: Extraction, f: Found): { labels: Record<string, string> } | { problem: string } {
   const labels: Record<string, string> = {};
   for (const [key, source] of Object.entries(x.labels)) {
     if (typeof source === 'string') {
       labels[key] = source;
       continue;
     }
-    if (!row)
-      return { problem: `label ${key} reads column "${source.column}", but only column extraction has rows` };
-    const v = Object.hasOwn(row, source.column) ? row[source.column] : undefined;
+    const { what, value: v } = labelInput(source, f);
     if (typeof v === 'string') labels[key] = v;
     else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || typeof v === 'bigint')
       labels[key] = String(v);
     else
       return {
-        problem: `label ${key}: column "${source.column}" is ${v === undefined ? 'missing' : describe(v)}, not a label value`,
+        problem: `label ${key}: ${what} is ${v === undefined ? 'missing' : describe(v)}, not a label value`,
       };
   }
   return { labels };
@@ -173,7 +182,7 @@ function extractOne(
         problems.push(`${f.where}: ${f.value} became ${value} through the transform`);
         continue;
       }
-      const l = labelsOf(x, f.row);
+      const l = labelsOf(x, f);
       if ('problem' in l) {
         problems.push(`${f.where}: ${l.problem}`);
         continue;

@@ -34,6 +34,12 @@ describe('probe definitions', () => {
     intervalSeconds: 30,
   };
 
+  it('takes labels from capture groups and sibling keys', () => {
+    const regex = { step: 'heap', from: { kind: 'regex', pattern: '^(?<queue>\\S+) (\\d+)$', group: 2 }, metric: 'mq.depth', labels: { queue: { group: 'queue' }, whole: { group: 0 } } };
+    const json = { ...base.extract[0], from: { kind: 'jsonPath', path: '$.pools[*].active' }, labels: { pool: { key: 'name' } } };
+    expect(probeDefinitionSchema.safeParse({ ...base, extract: [regex, json] }).error?.issues).toBeUndefined();
+  });
+
   it('fills defaults and keeps a valid definition', () => {
     const p = probeDefinitionSchema.parse(base);
     expect(p).toMatchObject({ timeoutSeconds: 30, targets: {}, enabled: true });
@@ -48,6 +54,12 @@ describe('probe definitions', () => {
     ['a bad JSONPath', { extract: [{ ...base.extract[0], from: { kind: 'jsonPath', path: 'heap.used' } }] }, 'a JSONPath'],
     ['a regex that does not compile', { extract: [{ ...base.extract[0], from: { kind: 'regex', pattern: '(' } }] }, 'does not compile'],
     ['a bad metric name', { extract: [{ ...base.extract[0], metric: 'Heap Used' }] }, ''],
+    ['a value group the pattern lacks', { extract: [{ ...base.extract[0], from: { kind: 'regex', pattern: 'load (\\d+)', group: 2 } }] }, 'the pattern has 1 capture group(s), not 2'],
+    ['a column label on a JSONPath', { extract: [{ ...base.extract[0], labels: { pool: { column: 'name' } } }] }, 'a label read from a column needs column extraction; this one is jsonPath'],
+    ['a sibling-key label on a regex', { extract: [{ ...base.extract[0], from: { kind: 'regex', pattern: '(\\d+)' }, labels: { pool: { key: 'name' } } }] }, 'a label read from a key needs jsonPath extraction'],
+    ['a group label on a column', { extract: [{ ...base.extract[0], from: { kind: 'column', column: 'n' }, labels: { q: { group: 1 } } }] }, 'a label read from a group needs regex extraction'],
+    ['a numbered label group the pattern lacks', { extract: [{ ...base.extract[0], from: { kind: 'regex', pattern: '(\\d+)' }, labels: { q: { group: 3 } } }] }, 'the pattern has no capture group 3'],
+    ['a named label group the pattern lacks', { extract: [{ ...base.extract[0], from: { kind: 'regex', pattern: '(?<n>\\d+)' }, labels: { q: { group: 'queue' } } }] }, 'the pattern has no capture group "queue"'],
   ])('refuses %s', (_name, change, message) => {
     const r = probeDefinitionSchema.safeParse({ ...base, ...change });
     expect(r.success).toBe(false);

@@ -40,16 +40,30 @@ function step(v: unknown, s: Segment): unknown[] {
   return isRecord(v) ? Object.values(v) : [];
 }
 
+/** A selected value and the object that holds it, when an object does (not for array elements). */
+export interface JsonPathMatch {
+  value: unknown;
+  parent?: Record<string, unknown>;
+}
+
+/**
+ * Every value the path selects, with its holding object, in document order; `[]` when nothing
+ * matches. The holder gives labels from sibling keys: `$.pools[*].active` beside each pool's `name`.
+ */
+export function jsonPathMatches(value: unknown, path: string): JsonPathMatch[] {
+  let current: JsonPathMatch[] = [{ value }];
+  for (const s of parseJsonPath(path)) {
+    current = current.flatMap((m) => step(m.value, s).map((v) => (isRecord(m.value) ? { value: v, parent: m.value } : { value: v })));
+    if (current.length === 0) break;
+  }
+  return current;
+}
+
 /**
  * Every value the path selects, in document order; `[]` when nothing matches.
  * `[*]` selects the elements of an array or the own values of an object.
  * Throws JsonPathError when the path is outside the subset.
  */
 export function jsonPathValues(value: unknown, path: string): unknown[] {
-  let current: unknown[] = [value];
-  for (const s of parseJsonPath(path)) {
-    current = current.flatMap((v) => step(v, s));
-    if (current.length === 0) break;
-  }
-  return current;
+  return jsonPathMatches(value, path).map((m) => m.value);
 }

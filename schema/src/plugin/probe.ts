@@ -40,8 +40,32 @@ export const extractionSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type ExtractionSource = z.infer<typeof extractionSourceSchema>;
 
-/** A label is a fixed text, or a row column's value (for column extraction). */
-const labelSource = z.union([z.string().max(256), z.object({ column: z.string().min(1).max(128) }).strict()]);
+/**
+ * A label is a fixed text, or read beside each value: a row column (column extraction), a capture
+ * group by number or name (regex extraction), or a sibling key of the matched value (JSONPath
+ * extraction: `$.pools[*].active` labelled by each pool's `name`).
+ */
+const labelSource = z.union([
+  z.string().max(256),
+  z.object({ column: z.string().min(1).max(128) }).strict(),
+  z.object({ group: z.union([z.number().int().min(0).max(9), z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,31}$/, 'a capture group name')]) }).strict(),
+  z.object({ key: z.string().min(1).max(128) }).strict(),
+]);
+export type LabelSource = z.infer<typeof labelSource>;
+
+/** Which extraction kind each label source needs. */
+const LABEL_SOURCE_KIND = { column: 'column', group: 'regex', key: 'jsonPath' } as const;
+
+/** The numbered groups of a pattern and its named ones; undefined when it does not compile (said elsewhere). */
+function groupsOf(pattern: string): { count: number; names: Set<string> } | undefined {
+  try {
+    // an empty alternative matches '' at once, and the match still has a slot per group
+    const m = new RegExp(`${pattern}|`).exec('')!;
+    return { count: m.length - 1, names: new Set(Object.keys(m.groups ?? {})) };
+  } catch {
+    return undefined;
+  }
+}
 
 export const extractionSchema = z
   .object({
@@ -65,7 +89,27 @@ export const extractionSchema = z
       })
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((x, ctx) => {
+    const groups = x.from.kind === 'regex' ? groupsOf(x.from.pattern) : undefined;
+    if (x.from.kind === 'regex' && groups && groups.count < x.from.group) {
+      ctx.addIssue({ code: 'custom', path: ['from', 'group'], message: `the pattern has ${groups.count} capture group(s), not ${x.from.group}` });
+    }
+    for (const [name, source] of Object.entries(x.labels)) {
+      if (typeof source === 'string') continue;
+      const by = Object.keys(source)[0] as keyof typeof LABEL_SOURCE_KIND;
+      const needs = LABEL_SOURCE_KIND[by];
+      if (x.from.kind !== needs) {
+        ctx.addIssue({ code: 'custom', path: ['labels', name], message: `a label read from a ${by} needs ${needs} extraction; this one is ${x.from.kind}` });
+        continue;
+      }
+      if ('group' in source && groups) {
+        const g = source.group;
+        const missing = typeof g === 'number' ? g > groups.count : !groups.names.has(g);
+        if (missing) ctx.addIssue({ code: 'custom', path: ['labels', name], message: `the pattern has no capture group ${typeof g === 'number' ? g : `"${g}"`}` });
+      }
+    }
+  });
 export type Extraction = z.infer<typeof extractionSchema>;
 
 export const probeDefinitionSchema = z
