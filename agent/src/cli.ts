@@ -4,7 +4,7 @@ import type { HostInput } from '@esmon/schema';
 import { createAgent, type AgentLog } from './agent.ts';
 import { DataDirError } from './buffer/data-dir.ts';
 import { openDiskBuffer } from './buffer/disk-buffer.ts';
-import { collectSystem, hostFacts, hostInput } from './collect.ts';
+import { createSystemCollector, hostFacts, hostInput } from './system/index.ts';
 import { withConfigDir } from './config-args.ts';
 import { enroll } from './enroll.ts';
 import { parseRunArgs, UsageError } from './options.ts';
@@ -69,6 +69,7 @@ async function run(argv: string[]): Promise<void> {
     collect = async (ts) => fleet.tick(ts);
   } else {
     const facts = await hostFacts();
+    const collectSystem = createSystemCollector();
     let reported = new Set<string>();
     const inbox = createSampleInbox();
     probes = createProbeAgent({
@@ -81,6 +82,7 @@ async function run(argv: string[]): Promise<void> {
       hostname: options.hostname,
       ...(file?.plugins.allow ? { allowPlugins: file.plugins.allow } : {}),
       allowScripts: file?.plugins.allowScripts ?? false,
+      ...(file ? { overrides: file.overrides } : {}),
       secret: (ref) => {
         const name = ref.replace(/^secret:/, '');
         return file && Object.hasOwn(file.secrets, name) ? file.secrets[name] : undefined;

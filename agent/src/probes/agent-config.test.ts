@@ -123,6 +123,48 @@ describe('accepting a configuration', () => {
   });
 });
 
+describe("the host's overrides (agent.yaml)", () => {
+  const config = {
+    version: 'v1',
+    probes: [
+      { id: '3', version: 1, definition: { ...definition('tcp'), intervalSeconds: 30 } },
+      { id: '4', version: 1, definition: { ...definition('tcp'), intervalSeconds: 30 } },
+      { id: '5', version: 1, definition: { ...definition('tcp'), intervalSeconds: 30 } },
+    ],
+  };
+  const accept = (overrides: Record<string, { enabled?: boolean; intervalSeconds?: number }>) =>
+    acceptConfig(config, { allow: { scripts: false }, pluginById, platform: 'linux', overrides });
+
+  it('turns a probe off on this host, said as a refusal', () => {
+    const { probes, refused } = accept({ '4': { enabled: false } });
+    expect(probes.map((p) => p.id)).toEqual(['3', '5']);
+    expect(refused).toEqual([
+      {
+        id: '4',
+        version: 1,
+        name: 'uses tcp',
+        reason: 'disabled_on_host',
+        message: 'turned off on this host (agent.yaml overrides.4.enabled: false)',
+      },
+    ]);
+  });
+
+  it('runs a probe less often, never more often than the server asks', () => {
+    const { probes } = accept({ '3': { intervalSeconds: 300 }, '4': { intervalSeconds: 10 }, '5': { enabled: true } });
+    expect(probes.map((p) => [p.id, p.definition.intervalSeconds])).toEqual([
+      ['3', 300],
+      ['4', 30],
+      ['5', 30],
+    ]);
+  });
+
+  it('ignores overrides of probes the server did not send, and inherited keys', () => {
+    const { probes, refused } = accept(JSON.parse('{"99": {"enabled": false}, "__proto__": {"enabled": false}}'));
+    expect(probes.length).toBe(3);
+    expect(refused).toEqual([]);
+  });
+});
+
 describe('parsing a configuration', () => {
   it('reads ids as strings (GraphQL IDs), whatever JSON carried them as', () => {
     expect(parseAgentConfig({ version: 'abc', probes: [{ id: 7, version: 1, definition: {} }] })).toEqual({

@@ -2,7 +2,7 @@
 // disk cache keeps it, and what this agent makes of it: the probes it runs, and the ones it
 // refuses (a definition it cannot read, a plugin it lacks or does not allow) with the reason.
 import { probeDefinitionSchema, type Platform, type Plugin, type SampleInput } from '@esmon/schema';
-import { probeRefusal, type AllowPolicy, type RefusalReason } from './allow.ts';
+import { probeRefusal, type AllowPolicy, type Refusal, type RefusalReason } from './allow.ts';
 import type { ProbeRef } from './run-probe.ts';
 
 /** As received: definitions unchecked, so a cache written by another agent version still loads. */
@@ -51,8 +51,12 @@ export interface AcceptedConfig {
   refused: RefusedProbe[];
 }
 
+/** agent.yaml's `overrides`: per probe id, off on this host, or run less often here. */
+export type ProbeOverrides = Readonly<Record<string, { enabled?: boolean; intervalSeconds?: number }>>;
+
 export interface AcceptOptions {
   allow: AllowPolicy;
+  overrides?: ProbeOverrides;
   pluginById: (id: string) => Plugin | undefined;
   platform: Platform;
 }
@@ -73,9 +77,18 @@ export function acceptConfig(config: AgentConfig, options: AcceptOptions): Accep
       });
       continue;
     }
-    const refusal = probeRefusal(parsed.data, options.pluginById, options.allow, options.platform);
-    if (refusal) refused.push({ id: p.id, version: p.version, name: parsed.data.name, ...refusal });
-    else probes.push({ id: p.id, version: p.version, definition: parsed.data });
+    const override = options.overrides && Object.hasOwn(options.overrides, p.id) ? options.overrides[p.id] : undefined;
+    const refusal: Refusal | undefined =
+      override?.enabled === false
+        ? { reason: 'disabled_on_host', message: `turned off on this host (agent.yaml overrides.${p.id}.enabled: false)` }
+        : probeRefusal(parsed.data, options.pluginById, options.allow, options.platform);
+    if (refusal) {
+      refused.push({ id: p.id, version: p.version, name: parsed.data.name, ...refusal });
+      continue;
+    }
+    // the host may run a probe less often than the server asks, never more often
+    const intervalSeconds = Math.max(parsed.data.intervalSeconds, override?.intervalSeconds ?? 0);
+    probes.push({ id: p.id, version: p.version, definition: { ...parsed.data, intervalSeconds } });
   }
   return { version: config.version, probes, refused };
 }

@@ -16,7 +16,8 @@ export type RefusalReason =
   | 'plugin_not_allowed'
   | 'scripts_not_allowed'
   | 'platform_unsupported'
-  | 'invalid_definition';
+  | 'invalid_definition'
+  | 'disabled_on_host';
 
 export interface Refusal {
   reason: RefusalReason;

@@ -15,6 +15,7 @@ import {
   refusedSamples,
   type AcceptedConfig,
   type AgentConfig,
+  type ProbeOverrides,
 } from './agent-config.ts';
 import type { AllowPolicy } from './allow.ts';
 import { loadConfigCache, saveConfigCache } from './config-cache.ts';
@@ -32,6 +33,8 @@ export interface ConfigClientOptions {
   key: string;
   dataDir: string;
   allow: AllowPolicy;
+  /** agent.yaml's per-probe overrides, applied to every configuration received */
+  overrides?: ProbeOverrides;
   pluginById: (id: string) => Plugin | undefined;
   platform: Platform;
   /** each configuration that differs from the last one: at start (server or cache), then on change */

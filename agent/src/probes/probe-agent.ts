@@ -9,7 +9,7 @@ import {
   type RunProcess,
   type SampleInput,
 } from '@esmon/schema';
-import { refusedSamples, type RefusedProbe } from './agent-config.ts';
+import { refusedSamples, type ProbeOverrides, type RefusedProbe } from './agent-config.ts';
 import { createConfigClient, type ConfigClientOptions, type ProbeLog } from './config-client.ts';
 import { createProbeRunner } from './run-probe.ts';
 import { createScheduler, type SchedulerStats } from './scheduler.ts';
@@ -24,6 +24,8 @@ export interface ProbeAgentOptions {
   allowPlugins?: readonly string[];
   /** run plugins that run scripts or commands (command, powershell); default false */
   allowScripts?: boolean;
+  /** agent.yaml's per-probe overrides: off on this host, or a longer interval */
+  overrides?: ProbeOverrides;
   /** the process runner: runProcess of schema/src/plugin/run-process.ts */
   run: RunProcess;
   /** resolves `secret:NAME` from the agent's own configuration; none known when absent */
@@ -102,6 +104,7 @@ export function createProbeAgent(options: ProbeAgentOptions): ProbeAgent {
     key: options.key,
     dataDir: options.dataDir,
     allow,
+    ...(options.overrides ? { overrides: options.overrides } : {}),
     pluginById,
     platform,
     onSamples,
