@@ -33,8 +33,9 @@ async function main() {
     target: 'node20',
     format: 'cjs',
     outfile: bundle,
-    // native addons and optional drivers are loaded at run time if present beside the binary
-    external: ['odbc', 'bufferutil', 'utf-8-validate'],
+    // native addons and optional drivers are loaded at run time if present beside the binary;
+    // systeminformation serves only Windows and macOS (this binary is linux-x64, which reads /proc)
+    external: ['odbc', 'bufferutil', 'utf-8-validate', 'systeminformation'],
     define: {
       'process.env.ESMON_AGENT_VERSION': JSON.stringify(version),
       // ws would try require('bufferutil') / require('utf-8-validate'), which a single executable

@@ -3,6 +3,6 @@ export { backoffMs, parseRetryAfter } from './backoff.ts';
 export { openDiskBuffer, type BatchBuffer } from './buffer/disk-buffer.ts';
 export { createTransport, createGzipSender, createHttpPost, classifyAnswer } from './transport.ts';
 export { mockFleet, MockFleet } from './mock.ts';
-export { collectSystem, hostFacts } from './collect.ts';
+export { createSystemCollector, hostFacts } from './system/index.ts';
 export { parseDuration } from './duration.ts';
 export { parseSize } from './size.ts';

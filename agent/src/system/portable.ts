@@ -1,27 +1,18 @@
-// System metrics from systeminformation, as dotted metric names with device labels.
+// The system collector off Linux (Windows, macOS): systeminformation, loaded on first use so a
+// Linux agent never carries it. It spawns helper processes (PowerShell, wmic, df) on each round,
+// which is why Linux has its own /proc reader (linux.ts).
 import { loadavg } from 'node:os';
-import si from 'systeminformation';
-import type { HostInput, SampleInput } from '@esmon/schema';
-import { sample } from './sample.ts';
+import type SystemInformation from 'systeminformation';
+import type { SampleInput } from '@esmon/schema';
+import { sample } from '../sample.ts';
+import type { CollectFailure, SystemCollector } from './types.ts';
 
-export interface HostFacts {
-  os: string;
-  osVersion: string;
-  arch: string;
-  ips: string[];
-}
-
-export async function hostFacts(): Promise<HostFacts> {
-  const [os, nics] = await Promise.all([si.osInfo(), si.networkInterfaces()]);
-  const list = Array.isArray(nics) ? nics : [nics];
-  const ips = list.filter((n) => !n.internal).flatMap((n) => [n.ip4, n.ip6].filter(Boolean)).slice(0, 16);
-  return { os: os.platform, osVersion: `${os.distro} ${os.release}`.trim(), arch: os.arch, ips };
-}
+type Si = typeof SystemInformation;
 
 /** Skips mounts that are not real storage (pseudo and container file systems). */
 const PSEUDO_FS = /^(tmpfs|devtmpfs|overlay|squashfs|proc|sysfs|cgroup2?|nsfs|autofs|ramfs)$/i;
 
-async function cpu(ts: number): Promise<SampleInput[]> {
+async function cpu(si: Si, ts: number): Promise<SampleInput[]> {
   const load = await si.currentLoad();
   const [l1, l5, l15] = loadavg();
   return [
@@ -35,7 +26,7 @@ async function cpu(ts: number): Promise<SampleInput[]> {
   ];
 }
 
-async function memory(ts: number): Promise<SampleInput[]> {
+async function memory(si: Si, ts: number): Promise<SampleInput[]> {
   const m = await si.mem();
   const pct = (part: number, whole: number) => (whole > 0 ? (part / whole) * 100 : 0);
   return [
@@ -49,7 +40,7 @@ async function memory(ts: number): Promise<SampleInput[]> {
   ];
 }
 
-async function disks(ts: number): Promise<SampleInput[]> {
+async function disks(si: Si, ts: number): Promise<SampleInput[]> {
   const [sizes, io, fs] = await Promise.all([si.fsSize(), si.disksIO().catch(() => null), si.fsStats().catch(() => null)]);
   const seen = new Set<string>();
   const out: SampleInput[] = [];
@@ -65,7 +56,7 @@ async function disks(ts: number): Promise<SampleInput[]> {
   return out;
 }
 
-async function network(ts: number): Promise<SampleInput[]> {
+async function network(si: Si, ts: number): Promise<SampleInput[]> {
   const stats = await si.networkStats('*');
   return stats
     .filter((n) => n.iface !== 'lo')
@@ -80,22 +71,20 @@ async function network(ts: number): Promise<SampleInput[]> {
     });
 }
 
-export type CollectFailure = { collector: string; error: string };
-
-/** One round of every collector; a failing collector is reported, never fatal. */
-export async function collectSystem(ts = Date.now()): Promise<{ samples: SampleInput[]; failures: CollectFailure[] }> {
-  const collectors = { cpu, memory, disks, network } as const;
-  const entries = Object.entries(collectors);
-  const results = await Promise.allSettled(entries.map(([, fn]) => fn(ts)));
-  const samples: SampleInput[] = [...sample('os.uptime.seconds', si.time().uptime, ts)];
-  const failures: CollectFailure[] = [];
-  results.forEach((r, i) => {
-    if (r.status === 'fulfilled') samples.push(...r.value);
-    else failures.push({ collector: entries[i]![0], error: String((r.reason as Error)?.message ?? r.reason) });
-  });
-  return { samples, failures };
-}
-
-export function hostInput(hostname: string, facts: HostFacts, samples: SampleInput[]): HostInput {
-  return { hostname, ...facts, samples };
+/** Every collector through systeminformation, which keeps its own previous readings for rates. */
+export function createPortableCollector(): SystemCollector {
+  let loaded: Promise<Si> | undefined;
+  return async (ts) => {
+    const si = await (loaded ??= import('systeminformation').then((m): Si => m.default));
+    const collectors = { cpu, memory, disks, network } as const;
+    const entries = Object.entries(collectors);
+    const results = await Promise.allSettled(entries.map(([, fn]) => fn(si, ts)));
+    const samples: SampleInput[] = [...sample('os.uptime.seconds', si.time().uptime, ts)];
+    const failures: CollectFailure[] = [];
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') samples.push(...r.value);
+      else failures.push({ collector: entries[i]![0], error: String((r.reason as Error)?.message ?? r.reason) });
+    });
+    return { samples, failures };
+  };
 }
