@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { IngestAck, IngestBatch } from '@esmon/schema';
 import { parseRetryAfter } from './backoff.ts';
+import { httpPost as nodeHttpPost, jsonOf, type HttpAnswer, type HttpPost } from './http-post.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -35,29 +36,24 @@ export interface TransportOptions {
   server: string;
   key: string;
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** node:http by default (see http-post.ts) */
+  httpPost?: HttpPost;
 }
 
 export const ingestUrl = (server: string) => new URL('/api/v1/ingest', server).href;
 
-export function createHttpPost({ server, key, timeoutMs = 15_000, fetch: doFetch = fetch }: TransportOptions): PostIngest {
+export function createHttpPost({ server, key, timeoutMs = 15_000, httpPost = nodeHttpPost }: TransportOptions): PostIngest {
   const url = ingestUrl(server);
   return async (body, headers) => {
-    let res: Response;
+    let res: HttpAnswer;
     try {
-      res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers, authorization: `Bearer ${key}` },
-        // our bodies are plain Buffers, never views of a SharedArrayBuffer, which fetch's types allow for
-        body: body as Uint8Array<ArrayBuffer>,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      res = await httpPost(url, { headers: { 'content-type': 'application/json', ...headers, authorization: `Bearer ${key}` }, body, timeoutMs });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      return { status: 0, error: cause?.code ?? cause?.message ?? (err as Error).message };
+      const e = err as { code?: string; message?: string };
+      return { status: 0, error: e.code ?? e.message ?? String(err) };
     }
-    const parsed: unknown = await res.json().catch(() => undefined);
-    return { status: res.status, body: parsed, ...(res.headers.has('retry-after') ? { retryAfter: res.headers.get('retry-after')! } : {}) };
+    const retryAfter = res.headers['retry-after'];
+    return { status: res.status, body: jsonOf(res), ...(typeof retryAfter === 'string' ? { retryAfter } : {}) };
   };
 }
 

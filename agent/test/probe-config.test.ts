@@ -16,6 +16,7 @@ import { probeDefinitionSchema, type Plugin, type SampleInput } from '@esmon/sch
 import { insertProbeRows } from '../../apps/server/src/probes/probe-rows.ts';
 import { startTestServer, type TestServer } from '../../apps/server/test/harness.ts';
 import type { AcceptedConfig } from '../src/probes/agent-config.ts';
+import { httpPost } from '../src/http-post.ts';
 import { loadConfigCache } from '../src/probes/config-cache.ts';
 import { createConfigClient, type ConfigClient } from '../src/probes/config-client.ts';
 
@@ -147,7 +148,7 @@ describe('probe configuration from the real server', () => {
         warn: (m) => lines.push(`warn: ${m}`),
         error: (m) => lines.push(`error: ${m}`),
       },
-      fetch: (...args) => (fetches++, fetch(...args)),
+      httpPost: (...args) => (fetches++, httpPost(...args)),
       backoff: () => 50,
     });
     clients.push(client);

@@ -4,6 +4,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { backoffMs } from '../backoff.ts';
+import { httpPost } from '../http-post.ts';
 import type { ProbeLog } from './config-client.ts';
 import type { ProbeAgent } from './probe-agent.ts';
 
@@ -31,15 +32,14 @@ export function startCommands(options: CommandsOptions): () => Promise<void> {
   let wake: (() => void) | undefined;
 
   async function answer(id: string, ok: boolean, result: unknown): Promise<void> {
-    const res = await fetch(http, {
-      method: 'POST',
+    await httpPost(http, {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${options.key}` },
       body: JSON.stringify({
         query: 'mutation ($id: String!, $ok: Boolean!, $r: JSON) { reportAgentCommand(id: $id, ok: $ok, result: $r) }',
         variables: { id, ok, r: result },
       }),
+      timeoutMs: 15_000,
     });
-    await res.arrayBuffer();
   }
 
   async function carryOut(c: Command): Promise<void> {

@@ -9,6 +9,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { Platform, Plugin, SampleInput } from '@esmon/schema';
 import { backoffMs } from '../backoff.ts';
+import { httpPost, jsonOf, type HttpPost } from '../http-post.ts';
 import {
   acceptConfig,
   parseAgentConfig,
@@ -42,7 +43,8 @@ export interface ConfigClientOptions {
   /** esmon.agent.probe.refused samples, with each configuration */
   onSamples(samples: SampleInput[]): void;
   log: ProbeLog;
-  fetch?: typeof fetch;
+  /** node:http by default (see ../http-post.ts) */
+  httpPost?: HttpPost;
   /** the WebSocket class graphql-ws uses (`ws` by default) */
   webSocketImpl?: unknown;
   /** wait before reconnection attempt n (0 first) */
@@ -91,7 +93,7 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
     requestTimeoutMs = 10_000,
     now = Date.now,
   } = options;
-  const doFetch = options.fetch ?? fetch;
+  const post = options.httpPost ?? httpPost;
   const httpUrl = new URL('/graphql', options.server).href;
   const wsUrl = httpUrl.replace(/^http/, 'ws');
   const stopping = new AbortController();
@@ -106,16 +108,15 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
   let lastFetchError: string | undefined;
 
   async function fetchConfig(): Promise<AgentConfig> {
-    const res = await doFetch(httpUrl, {
-      method: 'POST',
+    const res = await post(httpUrl, {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({ query: CONFIG_QUERY }),
-      signal: AbortSignal.any([AbortSignal.timeout(requestTimeoutMs), stopping.signal]),
+      timeoutMs: requestTimeoutMs,
+      signal: stopping.signal,
     });
-    const body = (await res.json().catch(() => undefined)) as
-      { data?: { agentConfig?: unknown }; errors?: { message: string }[] } | undefined;
+    const body = jsonOf(res) as { data?: { agentConfig?: unknown }; errors?: { message: string }[] } | undefined;
     if (body?.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
-    if (!res.ok || !body?.data) throw new Error(`HTTP ${res.status}`);
+    if (res.status < 200 || res.status > 299 || !body?.data) throw new Error(`HTTP ${res.status}`);
     return parseAgentConfig(body.data.agentConfig);
   }
 

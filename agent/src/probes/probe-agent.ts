@@ -39,7 +39,7 @@ export interface ProbeAgentOptions {
   pluginById?: (id: string) => Plugin | undefined;
   platform?: Platform;
   /** test seams of the configuration client */
-  connection?: Pick<ConfigClientOptions, 'fetch' | 'webSocketImpl' | 'backoff' | 'resyncMs'>;
+  connection?: Pick<ConfigClientOptions, 'httpPost' | 'webSocketImpl' | 'backoff' | 'resyncMs'>;
 }
 
 export interface ProbeAgent {
