@@ -1,5 +1,6 @@
 // The real agent process against the real server: probes from the server run on their own, a
-// changed definition is applied without a restart, and runProbeNow returns the agent's trace.
+// changed definition is applied without a restart and without a missed run, and runProbeNow
+// returns the agent's trace.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -53,7 +54,7 @@ describe('the agent runs the server’s probes live', () => {
     await s?.close();
   });
 
-  it('runs a new probe, applies its change without a restart, and answers runProbeNow', async () => {
+  it('runs a new probe, applies its changes without a restart or a gap, and answers runProbeNow', async () => {
     const port = new URL(s.url).port;
     const made = await s.gql<{ createProbe: { id: string } }>(
       'mutation ($d: JSON!) { createProbe(definition: $d) { id } }',
@@ -65,6 +66,35 @@ describe('the agent runs the server’s probes live', () => {
     const up = await until('tcp.up from the probe', () => latest('tcp.up'));
     expect(up.value).toBe(1);
     const pid = agent.pid;
+
+    // a change that keeps the series (the timeout): applied live, and the series has no hole
+    const applied = (await latest('esmon.agent.config.version'))!.value;
+    const changed = await s.gql(
+      'mutation ($id: ID!, $d: JSON!) { updateProbe(id: $id, definition: $d) { version } }',
+      { id: probeId, d: { name: 'server port', steps: [{ id: 'connect', plugin: 'tcp', params: { host: '127.0.0.1', port: Number(port) } }], intervalSeconds: 5, timeoutSeconds: 4 } },
+      analyst,
+    );
+    expect(changed.errors).toBeUndefined();
+    const changedAt = Date.now();
+    await until('the agent applying the change', async () => {
+      const v = await latest('esmon.agent.config.version');
+      return v && v.value > applied ? v : undefined;
+    });
+    const tcpTimes = async () =>
+      (
+        await s.testDb.sql.query<{ ts: Date }>(
+          `SELECT sa.ts FROM samples sa JOIN series se ON se.id = sa.series_id JOIN hosts h ON h.id = se.host_id
+           WHERE h.hostname = $1 AND se.metric = 'tcp.up' AND se.labels->>'port' = $2 ORDER BY sa.ts`,
+          [HOST, port],
+        )
+      ).map((r) => new Date(r.ts).getTime());
+    const times = await until('two runs after the change', async () => {
+      const t = await tcpTimes();
+      return t.filter((x) => x > changedAt).length >= 2 ? t : undefined;
+    });
+    // runs sit on the probe's 5 s slots: a missed run would show as a 10 s step
+    const steps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(Math.max(...steps), `steps between runs: ${steps.join(', ')} ms`).toBeLessThan(7_500);
 
     // the probe now points at a closed port: the agent applies it live, same process
     await s.gql(

@@ -5,9 +5,10 @@
 //
 // `apply(probes)` replaces the set live. Unchanged probes (same id and version) keep their timer:
 // no gap, no extra run. A changed probe moves to the next slot of its new interval. A removed
-// probe's timer stops. A run in flight is not aborted (its own timeout bounds it), but its result
-// is emitted only if that same id and version is still applied when it ends: samples of a
-// definition the analyst has replaced or deleted never reach the server.
+// probe's timer stops. A run in flight is not aborted (its own timeout bounds it). When it ends,
+// its result is emitted if its probe is still applied, in whatever version: it measured, at its
+// slot, what the definition then said, like every run before the change (dropping it would leave
+// a gap). A deleted probe's last run is dropped.
 import type { SampleInput } from '@esmon/schema';
 import type { ProbeRef } from './run-probe.ts';
 import { realTimer, type SetTimer } from './timer.ts';
@@ -130,15 +131,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     } catch {
       // run-probe never throws; a replaced runner that does counts as a failed run
     }
+    // a removed probe's run is dropped; a changed probe's run is kept (it measured, at its slot,
+    // what the definition then said): a change leaves no gap in the probe's series
     const current = entries.get(probe.id);
-    if (stopping.signal.aborted || current !== entry || !sameVersion(entry.probe, probe)) return;
-    if (trace?.status !== 'ok') entry.errors++;
+    if (stopping.signal.aborted || !current) return;
+    // counters are per probe id and go on across versions
+    if (trace?.status !== 'ok') current.errors++;
     const ts = Math.round(now());
     const labels = { probe: probe.id };
     const self: SampleInput[] = [
       ...(trace ? [{ metric: 'esmon.agent.probe.duration_ms', value: trace.durationMs, ts, labels }] : []),
-      { metric: 'esmon.agent.probe.errors_total', value: entry.errors, ts, labels },
-      { metric: 'esmon.agent.probe.skipped_total', value: entry.skipped, ts, labels },
+      { metric: 'esmon.agent.probe.errors_total', value: current.errors, ts, labels },
+      { metric: 'esmon.agent.probe.skipped_total', value: current.skipped, ts, labels },
     ];
     if (trace) onTrace?.(trace);
     onSamples([...(trace?.samples ?? []), ...self]);
