@@ -1,5 +1,6 @@
 // The plugin over outputs of PowerShell. The build machine has no PowerShell: the fixtures stand in
 // for recordings (each says so in its header); the exact command line is asserted here as well.
+// `recorded-*` cases are real outputs recorded by third parties (source and commit in each header).
 import { formatSample, readCases, replay, stepContext } from '@esmon/schema/testing';
 import type { Platform } from '@esmon/schema';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ const prepare = (p: object) => powershellPlugin.prepare(powershellPlugin.manifes
 
 describe('powershell plugin on recorded outputs', () => {
   it('has cases', () => {
-    expect(cases.map((c) => c.name)).toEqual(['error-exit', 'exit-code', 'number', 'object', 'parse-error', 'rows', 'text']);
+    expect(cases.map((c) => c.name)).toEqual(['error-exit', 'exit-code', 'number', 'object', 'parse-error', 'recorded-psdocs-winps-get-date-object', 'rows', 'text']);
   });
 
   it.each(cases)('$name', (c) => {

@@ -37,9 +37,12 @@ export function parseShow(stdout: string): Map<string, string>[] {
   return blocks;
 }
 
-/** A whole unsigned number; `[not set]`, `[n/a]` and empty values are not samples. */
+/** systemd before 236 prints an unset number (MemoryCurrent without MemoryAccounting) as UINT64_MAX. */
+const UNSET = '18446744073709551615';
+
+/** A whole unsigned number; `[not set]`, `[n/a]`, UINT64_MAX and empty values are not samples. */
 function count(value: string | undefined): number | undefined {
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+  return value !== undefined && value !== UNSET && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 export interface UnitSamplesOptions {

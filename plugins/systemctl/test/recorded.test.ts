@@ -1,6 +1,8 @@
 // The plugin over outputs of `systemctl show`. PID 1 on the build machine is not systemd, so
 // systemctl cannot answer there: the fixtures stand in for recordings from a systemd host (each
 // says in its header where it comes from); the exact command line is asserted beside them.
+// `recorded-*` cases are real outputs recorded by third parties (source and commit in each header);
+// the others are written stand-ins.
 import { formatSample, readCases, replay, stepContext } from '@esmon/schema/testing';
 import { describe, expect, it } from 'vitest';
 import { systemctlResult } from '../src/execute.ts';
@@ -10,15 +12,27 @@ import type { SystemctlParams } from '../src/manifest.ts';
 /** 25 hours after boot, on the clock of ActiveEnterTimestampMonotonic */
 const MONOTONIC_NOW_US = 90_000_000_000;
 const cases = readCases(new URL('./fixtures', import.meta.url).pathname);
+const result = (c: (typeof cases)[number]) => {
+  const req = systemctlPlugin.prepare(c.params as SystemctlParams);
+  return systemctlResult(req, c.result, 1_763_900_000_000, MONOTONIC_NOW_US);
+};
 
 describe('systemctl plugin on recorded outputs', () => {
   it('has cases', () => {
-    expect(cases.map((c) => c.name)).toEqual(['mixed-states', 'no-systemd', 'restarting', 'services-running']);
+    expect(cases.map((c) => c.name)).toEqual([
+      'mixed-states',
+      'no-systemd',
+      'recorded-server-eyes-apache2',
+      'recorded-sightseer-hello-world',
+      'recorded-sightseer-logrotate-timer',
+      'recorded-tsuyopon-redis-failed',
+      'restarting',
+      'services-running',
+    ]);
   });
 
   it.each(cases)('$name', (c) => {
-    const req = systemctlPlugin.prepare(c.params as SystemctlParams);
-    const r = systemctlResult(req, c.result, 1_763_900_000_000, MONOTONIC_NOW_US);
+    const r = result(c);
     expect({ status: r.status, samples: r.samples.map(formatSample), ...(r.error ? { error: r.error } : {}) }).toEqual(c.expected);
     expect(r.samples.every((s) => s.ts === 1_763_900_000_000)).toBe(true);
   });

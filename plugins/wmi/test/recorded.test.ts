@@ -1,6 +1,7 @@
 // The plugin over outputs of its PowerShell script. There is no Windows and no PowerShell on the
 // build machine: the fixtures stand in for recordings (each says so in its header); the exact
 // script is asserted in src/prepare.test.ts, and here that execute sends exactly what prepare built.
+// `recorded-*` cases are real outputs recorded by third parties (source and commit in each header).
 import { formatSample, readCases, replay, stepContext } from '@esmon/schema/testing';
 import { describe, expect, it } from 'vitest';
 import { wmiResult } from '../src/execute.ts';
@@ -14,7 +15,7 @@ const windows = (run: ReturnType<typeof replay>['run']) => stepContext({ platfor
 
 describe('wmi plugin on recorded outputs', () => {
   it('has cases', () => {
-    expect(cases.map((c) => c.name)).toEqual(['empty', 'invalid-class', 'logical-disk', 'processor', 'service-single']);
+    expect(cases.map((c) => c.name)).toEqual(['empty', 'invalid-class', 'logical-disk', 'processor', 'recorded-refilia-win11-operatingsystem', 'service-single']);
   });
 
   it.each(cases)('$name', (c) => {
