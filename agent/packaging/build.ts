@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -16,6 +16,21 @@ const out = join(root, 'dist', 'agent');
 const step = (what: string) => process.stdout.write(`build:agent: ${what}\n`);
 
 const version = (JSON.parse(readFileSync(join(root, 'agent', 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+
+/**
+ * zod re-exports every translation of its messages as `locales`; a namespace re-export esbuild
+ * cannot drop, ~50 modules the agent never uses (its messages are zod's English ones, which zod
+ * imports apart). The re-export is pointed at an empty module.
+ */
+const zodWithoutLocales: Plugin = {
+  name: 'zod-without-locales',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
 
 async function main() {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
@@ -45,6 +60,12 @@ async function main() {
     },
     logLevel: 'warning',
     legalComments: 'none',
+    // a smaller script is a smaller string held in the heap for the agent's whole life; names
+    // are kept so stack traces still read
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    plugins: [zodWithoutLocales],
   });
 
   step('writing the SEA blob');

@@ -2,9 +2,9 @@
 // command is carried out (run a probe now and return its trace, reload the configuration, ping)
 // and answered with `reportAgentCommand`. Reconnects with backoff like the configuration feed.
 import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import { backoffMs } from '../backoff.ts';
 import { httpPost } from '../http-post.ts';
+import { AgentWebSocket } from '../web-socket.ts';
 import type { ProbeLog } from './config-client.ts';
 import type { ProbeAgent } from './probe-agent.ts';
 
@@ -65,7 +65,7 @@ export function startCommands(options: CommandsOptions): () => Promise<void> {
 
   const loop = (async () => {
     for (let attempt = 0; !stopped; attempt++) {
-      client = createClient({ url: ws.href, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${options.key}` } });
+      client = createClient({ url: ws.href, webSocketImpl: AgentWebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${options.key}` } });
       await new Promise<void>((resolve) => {
         client!.subscribe<{ agentCommands: Command }>(
           { query: 'subscription { agentCommands { id kind probe } }' },

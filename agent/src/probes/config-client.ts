@@ -6,10 +6,10 @@
 // Each configuration is kept on disk; when the server cannot be reached at start, the cached one
 // runs, so an agent restarted during an outage collects anyway.
 import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import type { Platform, Plugin, SampleInput } from '@esmon/schema';
 import { backoffMs } from '../backoff.ts';
 import { httpPost, jsonOf, type HttpPost } from '../http-post.ts';
+import { AgentWebSocket } from '../web-socket.ts';
 import {
   acceptConfig,
   parseAgentConfig,
@@ -45,7 +45,7 @@ export interface ConfigClientOptions {
   log: ProbeLog;
   /** node:http by default (see ../http-post.ts) */
   httpPost?: HttpPost;
-  /** the WebSocket class graphql-ws uses (`ws` by default) */
+  /** the WebSocket class graphql-ws uses (AgentWebSocket: ws without compression, by default) */
   webSocketImpl?: unknown;
   /** wait before reconnection attempt n (0 first) */
   backoff?: (attempt: number) => number;
@@ -165,7 +165,7 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
     return new Promise<string>((resolve) => {
       const c = createClient({
         url: wsUrl,
-        webSocketImpl: options.webSocketImpl ?? WebSocket,
+        webSocketImpl: options.webSocketImpl ?? AgentWebSocket,
         connectionParams: { authorization: `Bearer ${key}` },
         retryAttempts: 0, // the loop below reconnects, with our backoff and a refetch each time
         keepAlive: 30_000,
