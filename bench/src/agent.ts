@@ -15,7 +15,8 @@
 // each interface's bytes and errors) and of the five probes (net.tcp.port ×2, web.page.perf,
 // web.page.regexp, system.run[pgrep -c postgres]).
 //
-// After a warm-up (BENCH_WARMUP_SECONDS, default 20) each process tree (the process and its live
+// Each executable starts with its page cache dropped, as after a boot (see startCold: a binary
+// cached whole reads up to 15 MB more RSS). After a warm-up (BENCH_WARMUP_SECONDS, default 20) each process tree (the process and its live
 // children, summed) is read every 2 s over BENCH_SECONDS (default 300): VmRSS, Pss from
 // smaps_rollup, and CPU as utime+stime+cutime+cstime at the end minus at the start. The agent's
 // samples and every probe's must have reached the server during the window, else the figures

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { agentCli, freePort, gql, loginToken, repoRoot, runTs, serverCli, waitUntil, type Proc } from '../../../e2e/src/processes.ts';
 import { startBinary } from '../alert-latency/prometheus-processes.ts';
+import { startCold } from './proc-usage.ts';
 
 export const AGENT_HOSTNAME = 'bench-agent';
 export const POSTGRES_PORT = 5432;
@@ -120,6 +121,7 @@ export async function startAgent(server: EsmonServer, dir: string, log: (line: s
   if ('file' in binary) {
     await promisify(execFile)(binary.file, enrollArgs, { timeout: 30_000 });
     const version = (await promisify(execFile)(binary.file, ['--version'])).stdout.trim();
+    startCold(binary.file);
     return { runtime: 'single-executable', version, proc: startBinary(binary.file, runArgs, dir) };
   }
   log(`esmon-agent: ${binary.failed}; measuring node --import tsx agent/src/cli.ts instead`);

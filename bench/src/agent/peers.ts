@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, waitUntil, type Proc } from '../../../e2e/src/processes.ts';
 import { startBinary } from '../alert-latency/prometheus-processes.ts';
+import { startCold } from './proc-usage.ts';
 import { writeZabbixConfig, zabbixGet, zabbixItems, type ProbeTargets } from './zabbix.ts';
 
 export const PEERS_APT_INSTALL = 'apt-get install -y --no-install-recommends prometheus-node-exporter zabbix-agent2';
@@ -106,6 +107,7 @@ export async function startNodeExporter(dir: string): Promise<Peer> {
   const file = found.file;
   const version = await versionOf(file, ['--version'], /version (\S+)/);
   const port = await freePort();
+  startCold(file);
   const proc = startBinary(file, [`--web.listen-address=127.0.0.1:${port}`], dir);
   const url = `http://127.0.0.1:${port}/metrics`;
   try {
@@ -142,6 +144,7 @@ export async function startZabbixAgent2(dir: string, targets: ProbeTargets): Pro
   const file = found.file;
   const version = await versionOf(file, ['-V'], /\(Zabbix\) (\S+)/);
   const port = await freeLowPort();
+  startCold(file);
   const proc = startBinary(file, ['-c', await writeZabbixConfig(dir, port), '-f'], dir);
   let items: string[];
   try {

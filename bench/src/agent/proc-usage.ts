@@ -6,6 +6,17 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
+/**
+ * Drops the page cache of an executable before it starts, as after a boot. RSS counts the file
+ * pages a process has mapped, and a fault maps the neighbours already in the cache with it (fault
+ * around): a binary just built or just run is cached whole, and its RSS reads up to 15 MB higher
+ * than the same process started cold (measured on the agent: 56.3 MB cold, 67.8 MB warm). Every
+ * measured process starts this way. `dd iflag=nocache count=0` is GNU dd's way to ask for it.
+ */
+export function startCold(file: string): void {
+  execFileSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0'], { stdio: 'ignore' });
+}
+
 /** USER_HZ: the unit of the /proc/PID/stat times. */
 export const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
