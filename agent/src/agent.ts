@@ -4,17 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import type { HostInput } from '@esmon/schema';
 import type { BatchBuffer, BufferStats } from './buffer/disk-buffer.ts';
-import { createDelivery } from './deliver.ts';
+import { createDelivery, type AgentLog } from './deliver.ts';
 import { selfMetrics, withHostSamples } from './self-metrics.ts';
 import { gzipBatch, type SendGzip } from './transport.ts';
 
+export type { AgentLog } from './deliver.ts';
+
 export const AGENT_VERSION = '0.1.0';
 
-export interface AgentLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
 
 export interface AgentOptions {
   intervalMs: number;

@@ -2,10 +2,15 @@
 // samples in the order they were taken. A failed send waits (backoff.ts) and tries the same batch
 // again; a batch refused for its content is set aside and the rest continue; a refused key stops
 // everything, with the batches kept on disk for a corrected agent.
-import type { AgentLog } from './agent.ts';
 import { retryDelayMs } from './backoff.ts';
 import type { BatchBuffer } from './buffer/disk-buffer.ts';
 import type { SendGzip } from './transport.ts';
+
+export interface AgentLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
 
 export interface DeliveryOptions {
   buffer: BatchBuffer;
