@@ -4,3 +4,4 @@ export * from './selector.ts';
 export * from './rule/index.ts';
 export * from './scope.ts';
 export * from './plugin/index.ts';
+export * from './template/template.ts';
