@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from '@esmon/db';
 import { createAuthenticate } from './auth/authenticate.ts';
 import type { Config } from './config.ts';
+import type { NotifyServices } from './notify/services.ts';
 import type { EventBus } from './events/bus.ts';
 import type { GraphQLServices } from './graphql/context.ts';
 import { createGraphQL, graphiqlAssetsDir } from './graphql/yoga.ts';
@@ -26,6 +27,7 @@ export interface CreateAppOptions {
   config: Pick<Config, 'ESMON_SESSION_TTL' | 'ESMON_WORKBENCH_DIR'>;
   /** the rule evaluator's figures, for /metrics */
   evaluation?: () => EvaluatorStats;
+  notify: NotifyServices;
 }
 
 export interface App {
@@ -41,7 +43,7 @@ function sendText(res: ServerResponse, status: number, type: string, body: strin
   res.end(body);
 }
 
-export function createApp({ db, bus, store, log, config, evaluation }: CreateAppOptions): App {
+export function createApp({ db, bus, store, log, config, evaluation, notify }: CreateAppOptions): App {
   const metrics = createMetrics(
     () => db.sql.stats(),
     () => store.writer.depth(),
@@ -57,6 +59,7 @@ export function createApp({ db, bus, store, log, config, evaluation }: CreateApp
     ingest,
     store,
     sessionTtlSeconds: config.ESMON_SESSION_TTL,
+    notify,
   };
   const { yoga, attachWebSocket } = createGraphQL({ services, authenticate, log });
   const ingestRoute = createIngestRoute({ authenticate, ingest, metrics, log });

@@ -4,6 +4,8 @@ import { migrate, openDatabase, type Database } from '@esmon/db';
 import { createApp } from './app.ts';
 import { ensureAdmin } from './auth/accounts.ts';
 import { ensureDefaultRules } from './rules/defaults.ts';
+import { channelTypes } from './notify/channels/index.ts';
+import { createNotifyServices } from './notify/services.ts';
 import type { Config } from './config.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import { startLiveness } from './ingest/liveness.ts';
@@ -62,7 +64,14 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
   });
   // listening to the bus before the port opens: no committed batch goes unevaluated
   if (config.ESMON_EVALUATOR === 'on') await evaluator.start();
-  const app = createApp({ db, bus, store, log, config, evaluation: () => evaluator.stats() });
+  let listeningAt = '';
+  const notify = createNotifyServices({
+    types: channelTypes(log),
+    secretKey: config.ESMON_SECRET_KEY,
+    dataDir: config.ESMON_DATA_DIR,
+    publicUrl: () => config.ESMON_PUBLIC_URL ?? listeningAt,
+  });
+  const app = createApp({ db, bus, store, log, config, evaluation: () => evaluator.stats(), notify });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
     app.server.listen(config.PORT, config.HOST, () => resolve());
@@ -72,6 +81,7 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
   const { port } = app.server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}`;
+  listeningAt = url;
   log.info({ url }, 'esmon server listening');
   store.maintenance.start();
   return {

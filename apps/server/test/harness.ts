@@ -1,5 +1,6 @@
 // Boots the real server on port 0 against a real database (PostgreSQL when TEST_DATABASE_URL is
 // set, else PGlite) and gives tests a GraphQL client and an ingest client.
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { openTestDatabase, type TestDatabase } from '@esmon/db/testing';
 import { createApiKey, createUser } from '../src/auth/accounts.ts';
@@ -29,7 +30,8 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const testDb = await openTestDatabase({ migrated: false });
-  const config = loadConfig({ PORT: '0', ESMON_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'silent', ...env });
+  // a key of the test's own: the server never writes secret.key into the working directory
+  const config = loadConfig({ PORT: '0', ESMON_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'silent', ESMON_SECRET_KEY: randomBytes(32).toString('base64'), ...env });
   let server = await startServer({ config, log: createLogger(config.LOG_LEVEL), db: testDb });
   let users = 0;
 

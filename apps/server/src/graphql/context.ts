@@ -3,6 +3,7 @@ import type { PrismaClient, Sql } from '@esmon/db';
 import type { Principal } from '../auth/principal.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Ingest } from '../ingest/ingest-batch.ts';
+import type { NotifyServices } from '../notify/services.ts';
 import type { Store } from '../store/store.ts';
 
 export interface GraphQLServices {
@@ -12,6 +13,7 @@ export interface GraphQLServices {
   ingest: Ingest;
   store: Store;
   sessionTtlSeconds: number;
+  notify: NotifyServices;
 }
 
 export interface GraphQLContext extends GraphQLServices {

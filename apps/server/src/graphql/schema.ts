@@ -18,5 +18,6 @@ import './maintenance.ts';
 import './probe.ts';
 import './enrollment.ts';
 import './agent-command.ts';
+import './notification-channel.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

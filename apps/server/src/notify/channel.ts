@@ -97,6 +97,22 @@ export function retryAfterToMs(value: string | null | undefined, now: number): n
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** The first `max` bytes of an answer's body as text, enough to say what went wrong; the rest is not read. */
+export async function readSome(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < max) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  void reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
+}
+
 /** A failure before any answer (refused, reset, DNS, TLS, timeout): always worth another try. */
 export function networkOutcome(err: unknown, ctx: Pick<SendContext, 'signal' | 'timeoutMs'>): SendOutcome {
   if (ctx.signal.aborted) return { ok: false, retryable: true, error: `no answer within ${ctx.timeoutMs / 1000} s` };
