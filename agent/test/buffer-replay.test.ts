@@ -42,11 +42,15 @@ describe('buffered batches reach the real server exactly once', () => {
       return [{ hostname: HOST, samples: Array.from({ length: PER_BATCH }, (_, j) => ({ metric: 'test.replay', ts: base + i * 1000 + j, value: i })) }];
     };
     const fatal: string[] = [];
+    // each tick a second later: two ticks in one millisecond would give their self-metrics the same
+    // (series, ts), and the server keeps one sample per series and instant
+    let clock = Date.now() - 60_000;
+    const now = () => (clock += 1000);
     const start = async (server: string) => {
       const log = recordingLog();
       const buffer = await openDiskBuffer({ dir, log });
       const agent = createAgent({
-        intervalMs: 1000, collect, buffer, log, selfHostname: HOST, onFatal: (r) => void fatal.push(r),
+        intervalMs: 1000, collect, buffer, log, selfHostname: HOST, onFatal: (r) => void fatal.push(r), now,
         send: createGzipSender({ server, key }),
         // the wait after a failure ends only when the agent stops: no clock in this test
         sleep: () => new Promise<void>(() => {}),
