@@ -78,6 +78,8 @@ const configSchema = z.object({
     .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'ESMON_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)'),
   /** the workbench's address as people reach it, for links in notifications (default: this server's) */
   ESMON_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'ESMON_PUBLIC_URL must be an http(s) URL' }).optional(),
+  /** "off": this server sends no notifications (another one does, or a test drives the outbox) */
+  ESMON_NOTIFY_DISPATCHER: z.enum(['on', 'off']).default('on'),
   /** "off" turns the rule evaluator off (e.g. a server that only ingests) */
   ESMON_EVALUATOR: z.enum(['on', 'off']).default('on'),
   ESMON_WORKBENCH_DIR: z.string().optional(),

@@ -5,7 +5,8 @@ import { createApp } from './app.ts';
 import { ensureAdmin } from './auth/accounts.ts';
 import { ensureDefaultRules } from './rules/defaults.ts';
 import { channelTypes } from './notify/channels/index.ts';
-import { createNotifyServices } from './notify/services.ts';
+import { createOutbox, type Outbox } from './notify/outbox.ts';
+import { createNotifyServices, type NotifyServices } from './notify/services.ts';
 import type { Config } from './config.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import { startLiveness } from './ingest/liveness.ts';
@@ -21,6 +22,8 @@ export interface RunningServer {
   bus: EventBus;
   store: Store;
   evaluator: Evaluator;
+  notify: NotifyServices;
+  outbox: Outbox;
   close(): Promise<void>;
 }
 
@@ -77,6 +80,9 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     app.server.listen(config.PORT, config.HOST, () => resolve());
   });
   const stopWebhooks = startAlertWebhooks({ urls: config.ESMON_ALERT_WEBHOOKS, bus, log });
+  const outbox = createOutbox({ sql: db.sql, notify, log });
+  notify.onWake(() => outbox.wake());
+  if (config.ESMON_NOTIFY_DISPATCHER === 'on') outbox.start();
   const stopLiveness = startLiveness({ sql: db.sql, bus, log, offlineAfterMs: config.ESMON_HOST_OFFLINE_AFTER * 1000 });
   const { port } = app.server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
@@ -91,9 +97,12 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     bus,
     store,
     evaluator,
+    notify,
+    outbox,
     close: async () => {
       stopLiveness();
       stopWebhooks();
+      await outbox.stop();
       await store.maintenance.stop();
       await app.close();
       await store.writer.drain();

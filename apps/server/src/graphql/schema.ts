@@ -19,5 +19,6 @@ import './probe.ts';
 import './enrollment.ts';
 import './agent-command.ts';
 import './notification-channel.ts';
+import './notification-delivery.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

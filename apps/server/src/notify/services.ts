@@ -12,11 +12,19 @@ export interface NotifyServices {
   box(): Promise<SecretBox>;
   /** the workbench's base URL, without a trailing slash (known once the server listens) */
   publicUrl(): string;
+  /** Tells the dispatcher a delivery is due now (set by whoever runs it). */
+  wake(): void;
+  onWake(fn: () => void): void;
 }
 
 export function createNotifyServices(options: { types: readonly ChannelType[]; secretKey?: string; dataDir: string; publicUrl: () => string }): NotifyServices {
   let box: Promise<SecretBox> | undefined;
+  let waker = () => {};
   return {
+    wake: () => waker(),
+    onWake: (fn) => {
+      waker = fn;
+    },
     types: options.types,
     typeOf: (type) => options.types.find((t) => t.type === type),
     box: () => (box ??= loadSecretKey({ env: options.secretKey, dataDir: options.dataDir }).then(secretBox)),

@@ -29,7 +29,8 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(answer: Answer = answerStatus(200, 'ok')): Promise<Receiver> {
+/** A receiver on `port` (a free one when 0): a test may bring one back where a channel points. */
+export async function startReceiver(answer: Answer = answerStatus(200, 'ok'), port = 0): Promise<Receiver> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -45,10 +46,10 @@ export async function startReceiver(answer: Answer = answerStatus(200, 'ok')): P
       answer(r, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     received,
     close: () =>
       new Promise<void>((resolve) => {
