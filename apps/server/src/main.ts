@@ -5,7 +5,8 @@ import { createApp } from './app.ts';
 import { ensureAdmin } from './auth/accounts.ts';
 import { ensureDefaultRules } from './rules/defaults.ts';
 import { channelTypes } from './notify/channels/index.ts';
-import { createOutbox, type Outbox } from './notify/outbox.ts';
+import type { Outbox } from './notify/outbox.ts';
+import { createNotificationPipeline, ensureDefaultChannels, wakeOnAlertEvents } from './notify/pipeline.ts';
 import { createNotifyServices, type NotifyServices } from './notify/services.ts';
 import type { Config } from './config.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
@@ -48,6 +49,8 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     // a new install alerts out of the box: CPU, memory, disk, host offline (once, never again)
     const defaults = await ensureDefaultRules(db.prisma);
     if (defaults.created.length > 0) log.info({ rules: defaults.created }, 'default rules created');
+    const channels = await ensureDefaultChannels(db.sql);
+    if (channels.length > 0) log.info({ channels }, 'default notification channels created');
   } catch (err) {
     if (!given) await db.close();
     throw err;
@@ -80,8 +83,9 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     app.server.listen(config.PORT, config.HOST, () => resolve());
   });
   const stopWebhooks = startAlertWebhooks({ urls: config.ESMON_ALERT_WEBHOOKS, bus, log });
-  const outbox = createOutbox({ sql: db.sql, notify, log });
+  const outbox = createNotificationPipeline({ sql: db.sql, notify, log });
   notify.onWake(() => outbox.wake());
+  const stopWaking = wakeOnAlertEvents(bus, outbox);
   if (config.ESMON_NOTIFY_DISPATCHER === 'on') outbox.start();
   const stopLiveness = startLiveness({ sql: db.sql, bus, log, offlineAfterMs: config.ESMON_HOST_OFFLINE_AFTER * 1000 });
   const { port } = app.server.address() as AddressInfo;
@@ -102,6 +106,7 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     close: async () => {
       stopLiveness();
       stopWebhooks();
+      stopWaking();
       await outbox.stop();
       await store.maintenance.stop();
       await app.close();

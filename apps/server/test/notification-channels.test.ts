@@ -122,8 +122,8 @@ describe('notification channels', () => {
       expect(r.errors?.[0]?.extensions?.code, JSON.stringify(vars)).toBe('BAD_USER_INPUT');
       expect(r.errors?.[0]?.message).toMatch(message);
     }
-    expect((await create({ n: 'log', t: 'log', c: {} })).errors).toBeUndefined();
-    expect((await create({ n: 'log', t: 'log', c: {} })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect((await create({ n: 'audit log', t: 'log', c: {} })).errors).toBeUndefined();
+    expect((await create({ n: 'audit log', t: 'log', c: {} })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
   it('lets admins change channels, analysts test and preview, viewers only read', async () => {
@@ -141,5 +141,21 @@ describe('notification channels', () => {
     const del = await s.gql('mutation ($id: ID!) { deleteNotificationChannel(id: $id) }', { id }, viewer);
     expect(del.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await s.gql('mutation ($id: ID!) { deleteNotificationChannel(id: $id) }', { id }, admin)).errors).toBeUndefined();
+  });
+
+  it('reads the routing policy (the default until one is set), and lets admins replace it, checked', async () => {
+    const read = async () => (await s.gql<{ notificationPolicy: any }>('{ notificationPolicy }', {}, viewer)).data!.notificationPolicy;
+    expect((await read()).routes).toEqual([
+      { match: { severity: ['very_critical'] }, channels: ['email'], continue: true },
+      { channels: ['log'] },
+    ]);
+    const set = (policy: unknown, token = admin) => s.gql<{ setNotificationPolicy: any }>('mutation ($p: JSON) { setNotificationPolicy(policy: $p) }', { p: policy }, token);
+    expect((await set({ routes: [{ channels: ['log'] }] }, analyst)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await set({ routes: [{ channels: ['pagerduty'] }] })).errors?.[0]?.message).toBe('policy: no channel named "pagerduty"');
+    expect((await set({ routes: [{ match: { severity: ['fatal'] }, channels: ['log'] }] })).errors?.[0]?.message).toMatch(/^policy\.routes\.0\.match\.severity\.0: /);
+    expect((await set({ groupWaitSeconds: 10, routes: [{ match: { labels: { env: 'prod' } }, channels: ['log'] }] })).errors).toBeUndefined();
+    expect(await read()).toEqual({ groupWaitSeconds: 10, routes: [{ match: { labels: { env: 'prod' } }, channels: ['log'] }] });
+    expect((await set(null)).errors).toBeUndefined();
+    expect((await read()).routes).toHaveLength(2);
   });
 });

@@ -20,5 +20,6 @@ import './enrollment.ts';
 import './agent-command.ts';
 import './notification-channel.ts';
 import './notification-delivery.ts';
+import './notification-policy.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

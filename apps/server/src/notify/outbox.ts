@@ -24,8 +24,10 @@ export interface OutboxOptions {
   sendTimeoutMs?: number;
   /** deliveries claimed per round */
   batch?: number;
-  /** how often to look for due deliveries when nothing wakes the dispatcher */
+  /** how often to look for due groups and deliveries when nothing wakes the dispatcher (5 s) */
   pollMs?: number;
+  /** runs at the start of each round, before due deliveries are claimed (routing, groups) */
+  prepare?: (now: number) => Promise<unknown>;
   /** test seam: runs after a send and before its record (a crash there is the case leases exist for) */
   afterSend?: (deliveryId: number, outcome: SendOutcome) => void | Promise<void>;
 }
@@ -128,6 +130,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   async function runOnce(): Promise<number> {
+    await options.prepare?.(now());
     const claimed = await claim();
     await Promise.all(
       claimed.map(async (d) => {
@@ -162,7 +165,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         // a full batch may mean more is due; a wake during the round is honoured at once
         const more = n >= batch || again;
         again = false;
-        schedule(more ? 0 : (options.pollMs ?? 1000));
+        schedule(more ? 0 : (options.pollMs ?? 5000));
       });
   }
 
