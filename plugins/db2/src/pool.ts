@@ -89,11 +89,15 @@ export class ConnectionPool {
     this.#wake();
   }
 
-  /** Closes a connection that must not be used again; the close runs in the background. */
-  discard(connection: OdbcConnection): void {
+  /**
+   * Takes a connection out of the pool at once and closes it in the background: after `busy`
+   * settles when a query still runs on it. Closing a connection while the driver works on it in
+   * another thread can crash the process (seen under load: the test worker died), so the close
+   * waits for the query, which a cancel makes end soon.
+   */
+  discard(connection: OdbcConnection, busy?: Promise<unknown>): void {
     this.#open--;
-    // a connection stuck in a query answers close() only when the query ends: do not wait for it
-    connection.close().catch(() => {});
+    void (busy ?? Promise.resolve()).finally(() => connection.close().catch(() => {}));
     this.#wake();
   }
 

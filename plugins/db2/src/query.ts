@@ -154,8 +154,9 @@ export async function runQuery(
     const stuck = holder.connection;
     holder.connection = undefined;
     if (stuck) {
-      stuck.cancel().catch(() => {});
-      pool.discard(stuck);
+      // the cancel ends the query; the connection closes only once the driver is done with it
+      const cancelled = stuck.cancel().catch(() => {});
+      pool.discard(stuck, Promise.allSettled([work, cancelled]));
     }
   }
   return outcome;
