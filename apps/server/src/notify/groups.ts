@@ -40,6 +40,7 @@ export async function speakGroups(sql: Sql, now: number, workbenchUrl: string, b
        FROM notification_groups WHERE wake_at <= $1 ORDER BY wake_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [at, batch],
     );
+    if (groups.length === 0) return 0;
     let enqueued = 0;
     const escalationChannels = new Map(
       (await tx.query<{ id: number; name: string }>(`SELECT id, name FROM notification_channels`)).map((c) => [c.name, c.id]),

@@ -43,13 +43,13 @@ export interface Outbox {
 
 /** Puts one message in the outbox; its `id` becomes the delivery's id once stored. */
 export async function enqueue(runner: SqlRunner, channelId: number, notification: Omit<Notification, 'id'>, at: number): Promise<number> {
+  // the row's id is drawn first so the stored payload carries it: every attempt sends the same one
   const [row] = await runner.query<{ id: number }>(
-    `INSERT INTO notification_deliveries (channel_id, kind, payload, next_attempt_at, created_at)
-     VALUES ($1, $2, $3::jsonb, $4, $4) RETURNING id`,
+    `WITH n AS (SELECT nextval(pg_get_serial_sequence('notification_deliveries', 'id'))::int AS id)
+     INSERT INTO notification_deliveries (id, channel_id, kind, payload, next_attempt_at, created_at)
+     SELECT n.id, $1, $2, $3::jsonb || jsonb_build_object('id', 'n-' || n.id), $4, $4 FROM n RETURNING id`,
     [channelId, notification.kind, JSON.stringify(notification), new Date(at)],
   );
-  // the id is known only now: the stored payload carries it, so every attempt sends the same one
-  await runner.query(`UPDATE notification_deliveries SET payload = jsonb_set(payload, '{id}', to_jsonb($2::text)) WHERE id = $1`, [row!.id, `n-${row!.id}`]);
   return row!.id;
 }
 
@@ -155,7 +155,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
       return;
     }
     round = runOnce()
-      .then((n) => n)
       .catch((err: unknown) => {
         log.error({ err }, 'notification dispatcher round failed');
         return 0;

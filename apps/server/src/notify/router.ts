@@ -42,7 +42,6 @@ export async function routeEvents(sql: Sql, now: number, log: Logger, batch = 50
         for (const name of r.channels) {
           const channelId = channels.get(name);
           if (channelId === undefined) continue; // a policy may name a channel not made yet (the seed's "email")
-          const groupLabels = Object.fromEntries(r.groupBy.map((g) => [g, g === 'rule' ? alert.rule : g === 'host' ? (alert.hostname ?? '') : g === 'severity' ? (alert.severity ?? '') : (alert.labels[g] ?? '')]));
           await tx.query(
             `INSERT INTO notification_groups (channel_id, group_key, group_labels, timing, alert_ids, created_at, wake_at)
              VALUES ($1, $2, $3::jsonb, $4::jsonb, ARRAY[$5::int], $6, $6)
@@ -50,7 +49,7 @@ export async function routeEvents(sql: Sql, now: number, log: Logger, batch = 50
                SET alert_ids = CASE WHEN $5::int = ANY(notification_groups.alert_ids) THEN notification_groups.alert_ids
                                     ELSE array_append(notification_groups.alert_ids, $5::int) END,
                    timing = EXCLUDED.timing, wake_at = $6`,
-            [channelId, r.groupKey, JSON.stringify(groupLabels), JSON.stringify(timingOf(r)), alert.id, at],
+            [channelId, r.groupKey, JSON.stringify(r.groupLabels), JSON.stringify(timingOf(r)), alert.id, at],
           );
         }
       }

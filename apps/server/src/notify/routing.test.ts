@@ -44,7 +44,7 @@ describe('routing', () => {
 
   it('inherits settings and channels down the tree, and keys groups by node and group-by values', () => {
     const [r] = route(policy, alert({ severity: 'very_critical' }));
-    expect(r).toMatchObject({ groupBy: ['rule', 'host'], groupWaitSeconds: 30, repeatIntervalSeconds: 600, groupKey: '0.0.0|rule="CPU high",host="maximo-app-01"' });
+    expect(r).toMatchObject({ groupBy: ['rule', 'host'], groupWaitSeconds: 30, repeatIntervalSeconds: 600, groupLabels: { rule: 'CPU high', host: 'maximo-app-01' }, groupKey: '0.0.0|rule="CPU high",host="maximo-app-01"' });
     const inherits: RouteNode = { channels: ['log'], routes: [{ match: { severity: ['critical'] }, groupWaitSeconds: 0 }] };
     expect(route(inherits, alert({ severity: 'critical' }))).toMatchObject([{ path: '0.0', channels: ['log'], groupWaitSeconds: 0 }]);
     const [a, b] = [alert({ hostname: 'x' }), alert({ hostname: 'y' })].map((x) => route({ channels: ['log'], groupBy: ['rule'] }, x)[0]!.groupKey);

@@ -114,6 +114,8 @@ export interface RouteResult {
   path: string;
   channels: string[];
   groupBy: string[];
+  /** the alert's value of each group-by name: the labels the group is formed on */
+  groupLabels: Record<string, string>;
   groupKey: string;
   groupWaitSeconds: number;
   groupIntervalSeconds: number;
@@ -142,7 +144,7 @@ function groupValue(a: RoutedAlert, name: string): string {
   return Object.hasOwn(a.labels, name) ? a.labels[name]! : '';
 }
 
-type Settings = Omit<RouteResult, 'path' | 'groupKey'>;
+type Settings = Omit<RouteResult, 'path' | 'groupKey' | 'groupLabels'>;
 
 const ROOT_DEFAULTS: Settings = { channels: [], groupBy: ['rule'], groupWaitSeconds: 30, groupIntervalSeconds: 300, repeatIntervalSeconds: 4 * 3600, escalate: [] };
 
@@ -170,8 +172,9 @@ export function route(policy: RouteNode, alert: RoutedAlert): RouteResult[] {
       if (!child.continue) break;
     }
     if (matchedChild || settings.channels.length === 0) return;
-    const groupKey = `${path}|${settings.groupBy.map((g) => `${g}=${JSON.stringify(groupValue(alert, g))}`).join(',')}`;
-    out.push({ path, groupKey, ...settings, channels: [...settings.channels] });
+    const groupLabels = Object.fromEntries(settings.groupBy.map((g) => [g, groupValue(alert, g)]));
+    const groupKey = `${path}|${Object.entries(groupLabels).map(([g, v]) => `${g}=${JSON.stringify(v)}`).join(',')}`;
+    out.push({ path, groupKey, groupLabels, ...settings, channels: [...settings.channels] });
   };
   visit(policy, '0', ROOT_DEFAULTS);
   return out;
