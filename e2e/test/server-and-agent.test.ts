@@ -39,7 +39,12 @@ describe(`server and agent processes (${testDatabaseKind()})`, () => {
     const secret = created.data.createApiKey.secret as string;
     const agent = runTs(agentCli, ['run', '--server', url, '--interval', '1s', '--hostname', 'e2e-host'], { ESMON_AGENT_KEY: secret });
     try {
-      const first = await waitUntil('first CPU sample', () => latestCpu(url, token, 'e2e-host'), 20_000, agent);
+      // the host row and its latest sample are two reads of one GraphQL request: the first sample
+      // can be read with the host row from just before its commit, so wait for both to agree
+      const first = await waitUntil('first CPU sample of an online host', async () => {
+        const s = await latestCpu(url, token, 'e2e-host');
+        return s?.status === 'online' ? s : undefined;
+      }, 20_000, agent);
       expect(first.status).toBe('online');
       expect(first.value).toBeGreaterThanOrEqual(0);
       expect(first.value).toBeLessThanOrEqual(100);
