@@ -1,5 +1,6 @@
 // Silences and maintenance windows against live evaluation: notifications held (and why), hosts
-// in maintenance not evaluated, and the first recovery after a window muted.
+// in maintenance not evaluated, the first recovery after a window muted, and "send first
+// recovery": an alert announced before a mute still announces that it is over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@esmon/db/testing';
 import { startTestServer, type TestServer } from './harness.ts';
@@ -75,5 +76,71 @@ describe(`silences and maintenance in live evaluation (${testDatabaseKind()})`, 
       { to_state: 'resolved', notify: false, muted_by: `maintenance:${id} (first recovery)` },
       { to_state: 'firing', notify: true, muted_by: null },
     ]);
+  });
+
+  const silence = (hostname: string, extra: Record<string, unknown> = {}) =>
+    gqlOk('mutation ($i: SilenceInput!) { createSilence(input: $i) { id sendFirstRecovery } }', {
+      i: { matchers: [{ name: 'host', op: '=', value: hostname }], durationMinutes: 60, comment: 'ticket 42', ...extra },
+    }).then((d) => d.createSilence as { id: string; sendFirstRecovery: boolean });
+
+  it('a silence lets an alert announced before it announce its recovery (send first recovery, the default)', async () => {
+    await send('mu-5', 90);
+    const made = await silence('mu-5');
+    expect(made.sendFirstRecovery).toBe(true);
+    await send('mu-5', 10);
+    expect(await events('mu-5')).toEqual([
+      { to_state: 'firing', notify: true, muted_by: null },
+      { to_state: 'resolved', notify: true, muted_by: null },
+    ]);
+  });
+
+  it('without send first recovery, the silence holds that recovery too', async () => {
+    await send('mu-6', 90);
+    const made = await silence('mu-6', { sendFirstRecovery: false });
+    await send('mu-6', 10);
+    expect(await events('mu-6')).toEqual([
+      { to_state: 'firing', notify: true, muted_by: null },
+      { to_state: 'resolved', notify: false, muted_by: `silence:${made.id}` },
+    ]);
+  });
+
+  it('an alert that fired under the silence never announces its recovery either', async () => {
+    const made = await silence('mu-7');
+    await send('mu-7', 90);
+    await send('mu-7', 10);
+    expect(await events('mu-7')).toEqual([
+      { to_state: 'firing', notify: false, muted_by: `silence:${made.id}` },
+      { to_state: 'resolved', notify: false, muted_by: `silence:${made.id}` },
+    ]);
+  });
+
+  it('a window sends the first recovery of an alert announced before it only when asked to', async () => {
+    await send('mu-8', 90);
+    await send('mu-9', 90);
+    const sending = await maintenance({ scope: { hostnamePattern: 'mu-8' }, sendFirstRecovery: true });
+    const holding = await maintenance({ scope: { hostnamePattern: 'mu-9' } });
+    const ids = [sending, holding].map((d) => (d.createMaintenanceWindow as { id: string }).id);
+    await send('mu-8', 10);
+    await send('mu-9', 10);
+    expect(await events('mu-8')).toEqual([
+      { to_state: 'firing', notify: true, muted_by: null },
+      { to_state: 'resolved', notify: true, muted_by: null },
+    ]);
+    expect(await events('mu-9')).toEqual([
+      { to_state: 'firing', notify: true, muted_by: null },
+      { to_state: 'resolved', notify: false, muted_by: `maintenance:${ids[1]}` },
+    ]);
+  });
+
+  it('whether an alert was announced survives a restart', async () => {
+    await send('mu-10', 90);
+    const made = await silence('mu-10');
+    await s.restart();
+    await send('mu-10', 10);
+    expect(await events('mu-10')).toEqual([
+      { to_state: 'firing', notify: true, muted_by: null },
+      { to_state: 'resolved', notify: true, muted_by: null },
+    ]);
+    expect(made.sendFirstRecovery).toBe(true);
   });
 });

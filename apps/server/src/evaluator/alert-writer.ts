@@ -19,12 +19,18 @@ export interface AlertTarget {
 }
 
 /** Why channels must not hear of an event now: "silence:3", "maintenance:2", or undefined. */
-export type NotificationMute = (target: AlertTarget, at: number, kind: { resolving: boolean; instanceKey: string }) => string | undefined;
+export type NotificationMute = (
+  target: AlertTarget,
+  at: number,
+  kind: { resolving: boolean; instanceKey: string; /** its firing (or no data) reached the channels */ announced: boolean },
+) => string | undefined;
 
 interface OpenAlert {
   id: number;
   /** fired or reported no data at least once: closing it is a resolution, not a quiet "ok" */
   alerted: boolean;
+  /** channels were told it fires (or reports no data): its recovery is news to them */
+  announced: boolean;
 }
 
 export interface AlertWriter {
@@ -32,7 +38,7 @@ export interface AlertWriter {
   /** Resolves when everything queued so far is stored. */
   flush(): Promise<void>;
   openAlertId(ruleId: number, key: string): number | undefined;
-  restoreOpen(ruleId: number, key: string, id: number, alerted: boolean): void;
+  restoreOpen(ruleId: number, key: string, id: number, alerted: boolean, announced: boolean): void;
   forget(ruleId: number, key: string): void;
   queued(): number;
 }
@@ -112,10 +118,12 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
     const stored = JSON.stringify({ status, lastEvalAt: e.at });
     const closing = status.state === 'ok' || status.state === 'resolved';
     const target = { ruleId: e.rule.id, rule: e.rule.definition.name, hostId: e.instance.hostId, host: e.instance.hostname, labels };
+    let announced = row?.announced ?? false;
     const rows = events.map((ev) => {
       const resolving = ev.to === 'resolved' || (ev.to === 'ok' && ev.from === 'nodata');
       let mutedBy: string | null = null;
-      if (ev.notify) mutedBy = deps.mute(target, e.at, { resolving, instanceKey: k }) ?? null;
+      if (ev.notify) mutedBy = deps.mute(target, e.at, { resolving, instanceKey: k, announced }) ?? null;
+      if (ev.notify && mutedBy === null && (ev.to === 'firing' || ev.to === 'nodata')) announced = true;
       else if (status.flapping || ev.kind === 'flapping_start') mutedBy = 'flapping';
       else if (status.suppressed) mutedBy = 'dependency';
       return {
@@ -134,6 +142,7 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
     let ids: { alert_id: number | null; event_ids: number[] } | undefined;
     if (row) {
       row.alerted ||= status.state === 'firing' || status.state === 'nodata';
+      row.announced = announced;
       const state = closing ? (row.alerted ? 'resolved' : 'ok') : status.state;
       // open_key IS NOT NULL: a person may have resolved the alert since; then it stays resolved
       [ids] = await tx.query<{ alert_id: number | null; event_ids: number[] }>(
@@ -166,7 +175,7 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
           eventsJson,
         ],
       );
-      row = { id: ids!.alert_id!, alerted: status.state === 'firing' || status.state === 'nodata' };
+      row = { id: ids!.alert_id!, alerted: status.state === 'firing' || status.state === 'nodata', announced };
       open.set(k, row);
     }
     const alertId = row.id;
@@ -206,8 +215,8 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
       while (running) await running;
     },
     openAlertId: (ruleId, key) => open.get(openKey(ruleId, key))?.id,
-    restoreOpen(ruleId, key, id, alerted) {
-      open.set(openKey(ruleId, key), { id, alerted });
+    restoreOpen(ruleId, key, id, alerted, announced) {
+      open.set(openKey(ruleId, key), { id, alerted, announced });
     },
     forget(ruleId, key) {
       open.delete(openKey(ruleId, key));

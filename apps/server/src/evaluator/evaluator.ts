@@ -157,11 +157,13 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
     const rules = await loadRules(deps.prisma, undefined, deps.log);
     for (const r of rules) engine.setRule(r, now());
     await warmUp(rules);
-    const open = await deps.sql.query<{ id: number; rule_id: number; fingerprint: string; state: string; fired_at: Date | null; status: { status?: AlertStatus; lastEvalAt?: number } }>(
-      'SELECT id, rule_id, fingerprint, state::text, fired_at, status FROM alerts WHERE open_key IS NOT NULL',
+    const open = await deps.sql.query<{ id: number; rule_id: number; fingerprint: string; state: string; fired_at: Date | null; announced: boolean; status: { status?: AlertStatus; lastEvalAt?: number } }>(
+      `SELECT a.id, a.rule_id, a.fingerprint, a.state::text, a.fired_at, a.status,
+              EXISTS (SELECT 1 FROM alert_events e WHERE e.alert_id = a.id AND e.notify AND e.to_state IN ('firing', 'nodata')) AS announced
+       FROM alerts a WHERE a.open_key IS NOT NULL`,
     );
     for (const a of open) {
-      writer.restoreOpen(a.rule_id, a.fingerprint, a.id, a.fired_at !== null || a.state === 'nodata');
+      writer.restoreOpen(a.rule_id, a.fingerprint, a.id, a.fired_at !== null || a.state === 'nodata', a.announced);
       if (a.status?.status) engine.restore(a.rule_id, a.fingerprint, a.status.status, a.status.lastEvalAt ?? Number.NEGATIVE_INFINITY);
     }
     deps.log.info({ rules: rules.length, openAlerts: open.length, points: engine.pointCount() }, 'rule evaluator ready');

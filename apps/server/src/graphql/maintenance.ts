@@ -54,6 +54,9 @@ builder.prismaObject('MaintenanceWindow', {
     keepEvaluating: t.exposeBoolean('keepEvaluating', { description: 'rules keep being evaluated (alerts open and close as usual) during the window' }),
     suppressNotifications: t.exposeBoolean('suppressNotifications'),
     muteFirstRecovery: t.exposeBoolean('muteFirstRecovery', { description: 'the recovery right after the window is not announced either' }),
+    sendFirstRecovery: t.exposeBoolean('sendFirstRecovery', {
+      description: 'an alert whose firing was announced before the window still announces its recovery (wins over muteFirstRecovery for it)',
+    }),
     enabled: t.exposeBoolean('enabled'),
     createdBy: t.string({
       nullable: true,
@@ -101,6 +104,7 @@ const WindowInput = builder.inputType('MaintenanceWindowInput', {
     keepEvaluating: t.boolean({ description: 'Default true' }),
     suppressNotifications: t.boolean({ description: 'Default true' }),
     muteFirstRecovery: t.boolean({ description: 'Default true' }),
+    sendFirstRecovery: t.boolean({ description: 'Default false' }),
     enabled: t.boolean({ description: 'Default true' }),
   }),
 });
@@ -116,6 +120,7 @@ const windowInput = z.object({
   keepEvaluating: z.boolean().nullish(),
   suppressNotifications: z.boolean().nullish(),
   muteFirstRecovery: z.boolean().nullish(),
+  sendFirstRecovery: z.boolean().nullish(),
   enabled: z.boolean().nullish(),
 });
 
@@ -161,6 +166,7 @@ function parseWindowInput(raw: unknown) {
     keepEvaluating: input.keepEvaluating ?? true,
     suppressNotifications: input.suppressNotifications ?? true,
     muteFirstRecovery: input.muteFirstRecovery ?? true,
+    sendFirstRecovery: input.sendFirstRecovery ?? false,
     enabled: input.enabled ?? true,
   };
 }

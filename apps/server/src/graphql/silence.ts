@@ -31,6 +31,9 @@ builder.prismaObject('Silence', {
     startsAt: t.expose('startsAt', { type: 'DateTime' }),
     endsAt: t.expose('endsAt', { type: 'DateTime' }),
     comment: t.exposeString('comment'),
+    sendFirstRecovery: t.exposeBoolean('sendFirstRecovery', {
+      description: 'an alert whose firing was announced before the silence still announces its recovery',
+    }),
     createdBy: t.string({
       nullable: true,
       description: 'The email of the user who created it; null for API keys and deleted users',
@@ -59,6 +62,9 @@ const SilenceInput = builder.inputType('SilenceInput', {
     endsAt: t.field({ type: 'DateTime', description: 'Give endsAt or durationMinutes' }),
     durationMinutes: t.int({ description: 'Length from startsAt; instead of endsAt' }),
     comment: t.string({ required: true, description: 'Why: a ticket, a change, a reason' }),
+    sendFirstRecovery: t.boolean({
+      description: 'Announce the recovery of alerts whose firing was announced before the silence (default true; on update: unchanged)',
+    }),
   }),
 });
 
@@ -68,6 +74,7 @@ const silenceInput = z.object({
   endsAt: z.date().nullish(),
   durationMinutes: z.number().int().min(1, 'must be at least 1').nullish(),
   comment: z.string().trim().min(1, 'comment is empty: say why').max(2000),
+  sendFirstRecovery: z.boolean().nullish(),
 });
 
 /** The silence's span, checked: after its start, not over yet, at most a year long. */
@@ -127,7 +134,7 @@ builder.mutationField('createSilence', (t) =>
       const createdById = ctx.principal.kind === 'user' ? ctx.principal.userId : null;
       const created = await ctx.prisma.silence.create({
         ...query,
-        data: { matchers: input.matchers, ...span, comment: input.comment, createdById },
+        data: { matchers: input.matchers, ...span, comment: input.comment, sendFirstRecovery: input.sendFirstRecovery ?? true, createdById },
       });
       ctx.bus.publish('mutesChanged');
       return created;
@@ -157,7 +164,12 @@ builder.mutationField('updateSilence', (t) =>
       const updated = await ctx.prisma.silence.update({
         ...query,
         where: { id },
-        data: { matchers: input.matchers, ...span, comment: input.comment },
+        data: {
+          matchers: input.matchers,
+          ...span,
+          comment: input.comment,
+          ...(input.sendFirstRecovery != null ? { sendFirstRecovery: input.sendFirstRecovery } : {}),
+        },
       });
       ctx.bus.publish('mutesChanged');
       return updated;

@@ -57,7 +57,7 @@ describe(`the mute cache (${testDatabaseKind()})`, () => {
     // loaded are only silences that had not ended at reload: the ended one is not even looked at
     ['never a silence that had ended before the reload', web, -2 * HOUR, []],
   ])('%s', (_name, target, offset, expected) => {
-    expect(mutes.check(target, now + offset).silenceIds).toEqual(expected.map((n) => ids[n]));
+    expect(mutes.check(target, now + offset).silences.map((m) => m.id)).toEqual(expected.map((n) => ids[n]));
   });
 
   it.each<[string, MuteTarget, number, string[]]>([
@@ -73,7 +73,7 @@ describe(`the mute cache (${testDatabaseKind()})`, () => {
 
   it('answers what each window asks for', () => {
     const [prod] = mutes.check(web, now).maintenance;
-    expect(prod).toEqual({ id: ids.prod, keepEvaluating: false, suppressNotifications: true, muteFirstRecovery: true });
+    expect(prod).toEqual({ id: ids.prod, keepEvaluating: false, suppressNotifications: true, muteFirstRecovery: true, sendFirstRecovery: false });
   });
 
   it('holds a weekly Sunday 02:00–04:00 Berlin window at that wall-clock time across the March change', async () => {
@@ -112,9 +112,9 @@ describe(`the mute cache (${testDatabaseKind()})`, () => {
     const added = await db.prisma.silence.create({
       data: { matchers: [{ name: 'mount', op: '=', value: '/var' }], startsAt: at(-MIN), endsAt: at(HOUR), comment: 'added' },
     });
-    expect(mutes.check(web, now).silenceIds).toEqual([ids.disk]);
+    expect(mutes.check(web, now).silences.map((m) => m.id)).toEqual([ids.disk]);
     await mutes.reload();
-    expect(mutes.check(web, now).silenceIds).toEqual([added.id]);
+    expect(mutes.check(web, now).silences.map((m) => m.id)).toEqual([added.id]);
     expect(mutes.check(ruleWide, now).maintenance.map((m) => m.id)).toEqual([ids.everything, ids.off]);
   });
 });

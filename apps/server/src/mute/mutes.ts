@@ -28,10 +28,19 @@ export interface MaintenanceMute {
   keepEvaluating: boolean;
   suppressNotifications: boolean;
   muteFirstRecovery: boolean;
+  /** an alert announced before the window still announces its recovery */
+  sendFirstRecovery: boolean;
+}
+
+/** A silence in force that matches the target. */
+export interface SilenceMute {
+  id: number;
+  /** an alert announced before the silence still announces its recovery */
+  sendFirstRecovery: boolean;
 }
 
 export interface MuteCheck {
-  silenceIds: number[];
+  silences: SilenceMute[];
   maintenance: MaintenanceMute[];
 }
 
@@ -47,7 +56,7 @@ export interface CreateMutesOptions {
 }
 
 interface LoadedSilence {
-  id: number;
+  mute: SilenceMute;
   startsMs: number;
   endsMs: number;
   matches: (target: SilenceTarget) => boolean;
@@ -101,7 +110,7 @@ export function createMutes(prisma: PrismaClient, options: CreateMutesOptions = 
       // rows are written through validation; one that is not understood mutes nothing
       const matchers = silenceMatchersSchema.safeParse(row.matchers);
       if (!matchers.success) return [];
-      return [{ id: row.id, startsMs: row.startsAt.getTime(), endsMs: row.endsAt.getTime(), matches: compileSilence(matchers.data) }];
+      return [{ mute: { id: row.id, sendFirstRecovery: row.sendFirstRecovery }, startsMs: row.startsAt.getTime(), endsMs: row.endsAt.getTime(), matches: compileSilence(matchers.data) }];
     });
     windows = windowRows.flatMap((row) => {
       const scope = hostScopeSchema.safeParse(row.scope);
@@ -112,6 +121,7 @@ export function createMutes(prisma: PrismaClient, options: CreateMutesOptions = 
           keepEvaluating: row.keepEvaluating,
           suppressNotifications: row.suppressNotifications,
           muteFirstRecovery: row.muteFirstRecovery,
+          sendFirstRecovery: row.sendFirstRecovery,
         },
         schedule: { startsAt: row.startsAt, durationSeconds: row.durationSeconds, rrule: row.rrule, timeZone: row.timeZone },
         scope: scope.data,
@@ -129,13 +139,13 @@ export function createMutes(prisma: PrismaClient, options: CreateMutesOptions = 
   }
 
   function check(target: MuteTarget, nowMs: number): MuteCheck {
-    const result: MuteCheck = { silenceIds: [], maintenance: [] };
+    const result: MuteCheck = { silences: [], maintenance: [] };
     let silenceTarget: SilenceTarget | undefined;
     for (const s of silences) {
       if (nowMs < s.startsMs || nowMs >= s.endsMs) continue;
       // host labels are visible to silences too (env="staging"); the alert's own labels win
       silenceTarget ??= { rule: target.rule, host: target.host, labels: { ...target.hostLabels, ...target.labels } };
-      if (s.matches(silenceTarget)) result.silenceIds.push(s.id);
+      if (s.matches(silenceTarget)) result.silences.push(s.mute);
     }
     for (const w of windows) {
       if (!covers(w.scope, target)) continue;
