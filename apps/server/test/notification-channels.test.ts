@@ -67,19 +67,25 @@ describe('notification channels', () => {
     });
     expect(made.errors).toBeUndefined();
     const ch = made.data!.createNotificationChannel;
-    expect(ch.config).toMatchObject({ url: `${receiver.url}/hook`, headers: { 'X-Team': 'ops' } });
-    expect(ch.secretsSet).toEqual(['hmacSecret', 'secretHeaders']);
+    expect(ch.config).toEqual({ headers: { 'X-Team': 'ops' } });
+    expect(ch.secretsSet).toEqual(['hmacSecret', 'secretHeaders', 'url']);
     const everything = JSON.stringify(await s.gql(`{ notificationChannels { ${FIELDS} } }`, {}, viewer));
     expect(everything).not.toContain(HMAC);
     expect(everything).not.toContain('very-secret-token');
+    expect(everything).not.toContain(`${receiver.url}/hook`);
     const [row] = await s.testDb.sql.query<{ all: string }>(`SELECT row_to_json(c)::text AS all FROM notification_channels c WHERE id = $1`, [Number(ch.id)]);
     expect(row!.all).not.toContain(HMAC);
     expect(row!.all).not.toContain('very-secret-token');
+    expect(row!.all).not.toContain(`${receiver.url}/hook`);
 
-    // an update that leaves the secrets out keeps them
-    const changed = await update({ id: ch.id, c: { url: `${receiver.url}/hook2`, headers: {} }, v: 1 });
+    // an update that leaves the secrets out keeps them (the URL is one: many carry a token)
+    const kept = await update({ id: ch.id, c: { headers: {} }, v: 1 });
+    expect(kept.errors).toBeUndefined();
+    expect((await test(ch.id)).data!.testChannel).toMatchObject({ ok: true });
+    expect(receiver.received.at(-1)!.path).toBe('/hook');
+    const changed = await update({ id: ch.id, c: { url: `${receiver.url}/hook2`, headers: {} }, v: 2 });
     expect(changed.errors).toBeUndefined();
-    expect(changed.data!.updateNotificationChannel).toMatchObject({ version: 2, config: { url: `${receiver.url}/hook2`, headers: {} }, secretsSet: ['hmacSecret', 'secretHeaders'] });
+    expect(changed.data!.updateNotificationChannel).toMatchObject({ version: 3, config: { headers: {} }, secretsSet: ['hmacSecret', 'secretHeaders', 'url'] });
 
     const sent = await test(ch.id);
     expect(sent.errors).toBeUndefined();
@@ -94,7 +100,7 @@ describe('notification channels', () => {
 
     // null clears a secret; a stale version is refused
     const cleared = await update({ id: ch.id, c: { url: `${receiver.url}/hook2`, hmacSecret: null } });
-    expect(cleared.data!.updateNotificationChannel.secretsSet).toEqual(['secretHeaders']);
+    expect(cleared.data!.updateNotificationChannel.secretsSet).toEqual(['secretHeaders', 'url']);
     const stale = await update({ id: ch.id, c: { url: `${receiver.url}/x` }, v: 1 });
     expect(stale.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });

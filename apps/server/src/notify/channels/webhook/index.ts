@@ -1,6 +1,7 @@
 // The webhook channel: each notification POSTed as a versioned JSON document (document.ts) to one
 // URL, with the operator's headers, optionally signed. The configurable successor of the
-// environment-configured webhook (../../webhook.ts).
+// environment-configured webhook it replaced. The URL is a secret, as in Alertmanager: many carry a
+// token of their own (…/hooks/T000/B000/XXXX, ?token=…), so it is write-only like the Teams URL.
 //
 // Signing. With `hmacSecret` set, every request carries
 //   X-Esmon-Timestamp: <unix seconds when sent>
@@ -73,7 +74,7 @@ export const webhookChannel: ChannelType<WebhookConfig> = {
   description:
     'POSTs each notification as a versioned JSON document to a URL, optionally signed with HMAC-SHA256.',
   config: webhookConfig,
-  secretFields: ['secretHeaders', 'hmacSecret'],
+  secretFields: ['url', 'secretHeaders', 'hmacSecret'],
   // the body is a fixed document for machines, not text for people: nothing to template
   templates: {},
 
