@@ -2,7 +2,8 @@
 // test moves: a transition stored with notify = true is routed by the policy into groups, a group
 // speaks once its wait is over, and the outbox delivers. The seed's policy sends very_critical by
 // email (a real SMTP server) and everything to the log; a burst of 100 alerts of one rule inside
-// the group wait becomes one message; a resolution is said, after which the group is gone.
+// the group wait becomes one message; a resolution is said, after which the group is gone; an
+// unacknowledged critical group escalates to the next channel, an acknowledged one does not.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@esmon/db/testing';
 import { parseMail, startSmtp, type TestSmtp } from '../src/notify/channels/email/smtp-test-server.ts';
@@ -134,5 +135,27 @@ describe('from alert transitions to messages', () => {
     await runFor(300);
     await receiver.close();
     expect(receiver.received).toHaveLength(2);
+  });
+
+  it('an unacknowledged critical group escalates to the next channel after N minutes; an acknowledged one does not', async () => {
+    const team = await startReceiver();
+    const oncall = await startReceiver();
+    await channel('team hooks', 'webhook', { url: `${team.url}/hook` });
+    await channel('oncall hooks', 'webhook', { url: `${oncall.url}/hook` });
+    await setPolicy({
+      routes: [{ channels: ['team hooks'], groupBy: ['host'], groupWaitSeconds: 10, match: { severity: ['critical'] }, escalate: [{ afterMinutes: 15, channels: ['oncall hooks'] }] }],
+    });
+    const ignored = await raise('CPU usage', 'critical');
+    const handled = await raise('CPU usage', 'critical');
+    await runFor(5 * 60, 30);
+    await s.testDb.sql.query(`UPDATE alerts SET acknowledged_at = $2 WHERE id = $1`, [handled, new Date(clock)]);
+    await runFor(20 * 60, 30);
+    await team.close();
+    await oncall.close();
+    expect(team.received).toHaveLength(2); // each group said once
+    expect(oncall.received).toHaveLength(1);
+    const escalated = JSON.parse(oncall.received[0]!.body.toString('utf8')) as { kind: string; alerts: { id: string }[] };
+    expect(escalated.kind).toBe('escalation');
+    expect(escalated.alerts.map((a) => a.id)).toEqual([String(ignored)]);
   });
 });
