@@ -27,6 +27,8 @@ export interface Proc {
   output(): string;
   /** Sends SIGTERM and resolves with the exit code (SIGKILL after `graceMs`). */
   stop(graceMs?: number): Promise<number | null>;
+  /** SIGKILL, as a crash: no shutdown code runs. Resolves with the signal that ended the process. */
+  kill(): Promise<NodeJS.Signals | null>;
   exited: Promise<number | null>;
 }
 
@@ -52,6 +54,11 @@ export function runTs(entry: string, args: string[], env: Record<string, string 
       const code = await exited;
       clearTimeout(timer);
       return code;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      return child.signalCode;
     },
   };
 }

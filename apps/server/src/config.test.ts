@@ -32,6 +32,7 @@ describe('configuration', () => {
       ESMON_INGEST_MAX_AGE: 7 * 86400,
       ESMON_INGEST_MAX_FUTURE: 600,
       ESMON_INGEST_QUEUE_SAMPLES: 1_000_000,
+      ESMON_NOTIFY_SEND_TIMEOUT: 30,
     });
     expect(loadConfig({ ESMON_RETENTION_RAW: '2w', ESMON_COMPACT_AFTER: '90m', ESMON_MAINTENANCE_INTERVAL: '30' })).toMatchObject({
       ESMON_RETENTION_RAW: 14 * 86400,
@@ -41,5 +42,26 @@ describe('configuration', () => {
     expect(() => loadConfig({ ESMON_RETENTION_1M: 'forever' })).toThrow(/ESMON_RETENTION_1M must be a duration like 90s/);
     expect(() => loadConfig({ ESMON_RETENTION_RAW: '3d' })).toThrow(/ESMON_INGEST_MAX_AGE must be shorter than ESMON_RETENTION_RAW/);
     expect(() => loadConfig({ ESMON_INGEST_QUEUE_SAMPLES: '10' })).toThrow(/at least 10000/);
+  });
+
+  it('refuses the retired ESMON_ALERT_WEBHOOKS, saying what replaces it', () => {
+    const err = (() => {
+      try {
+        loadConfig({ ESMON_ALERT_WEBHOOKS: 'http://hooks.example.test/alerts', PORT: 'http' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as Error).message;
+    // listed beside the other bad variables, under its own name
+    expect(message).toContain('PORT: PORT must be a number');
+    expect(message).toMatch(/^ {2}ESMON_ALERT_WEBHOOKS: ESMON_ALERT_WEBHOOKS is no longer supported; /m);
+    expect(message).toContain('createNotificationChannel, type "webhook"');
+    expect(message).toContain('setNotificationPolicy');
+    expect(message).toContain('README "Notifications"');
+    // set but empty configured nothing before, and still starts
+    expect(loadConfig({ ESMON_ALERT_WEBHOOKS: '' }).ESMON_ALERT_WEBHOOKS).toBeUndefined();
+    expect(() => loadConfig({ ESMON_ALERT_WEBHOOKS: ' , ' })).toThrow(ConfigError);
   });
 });

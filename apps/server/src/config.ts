@@ -24,6 +24,18 @@ const duration = (name: string, fallback: string) =>
       return Number(m[1]) * UNITS[m[2] || 's']!;
     });
 
+/**
+ * A variable that no longer exists. Set (to anything but an empty string, which configured
+ * nothing), the configuration is refused rather than the setting silently ignored; the message
+ * says what replaces it.
+ */
+const retired = (name: string, instead: string) =>
+  z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.trim() === '', `${name} is no longer supported; ${instead}. Unset it to start`)
+    .transform(() => undefined);
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
@@ -54,20 +66,11 @@ const configSchema = z.object({
   ESMON_EVAL_GRACE: duration('ESMON_EVAL_GRACE', '15s'),
   /** at most this many points per series are kept in memory for rule windows */
   ESMON_EVAL_MAX_POINTS: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
-  /** comma-separated URLs that receive every notifying alert event as JSON */
-  ESMON_ALERT_WEBHOOKS: z
-    .string()
-    .default('')
-    .transform((v, ctx) => {
-      const urls = v.split(',').map((u) => u.trim()).filter(Boolean);
-      for (const u of urls) {
-        if (!URL.canParse(u) || !/^https?:$/.test(new URL(u).protocol)) {
-          ctx.addIssue({ code: 'custom', message: `ESMON_ALERT_WEBHOOKS: "${u}" is not an http(s) URL` });
-          return z.NEVER;
-        }
-      }
-      return urls;
-    }),
+  ESMON_ALERT_WEBHOOKS: retired(
+    'ESMON_ALERT_WEBHOOKS',
+    'alerts reach a webhook through a notification channel now: create one (createNotificationChannel, type "webhook", config { url }) ' +
+      'and route alerts to it (setNotificationPolicy), as README "Notifications" describes',
+  ),
   /**
    * 32 bytes in base64: the key that seals notification channels' secrets at rest. Unset: made
    * once as DATA_DIR/secret.key. Several server instances of one installation need the same key.
@@ -80,6 +83,8 @@ const configSchema = z.object({
   ESMON_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'ESMON_PUBLIC_URL must be an http(s) URL' }).optional(),
   /** "off": this server sends no notifications (another one does, or a test drives the outbox) */
   ESMON_NOTIFY_DISPATCHER: z.enum(['on', 'off']).default('on'),
+  /** one delivery attempt's time limit; a delivery whose server died mid-send is retried after twice this (at most +30 s) */
+  ESMON_NOTIFY_SEND_TIMEOUT: duration('ESMON_NOTIFY_SEND_TIMEOUT', '30s'),
   /** "off" turns the rule evaluator off (e.g. a server that only ingests) */
   ESMON_EVALUATOR: z.enum(['on', 'off']).default('on'),
   ESMON_WORKBENCH_DIR: z.string().optional(),

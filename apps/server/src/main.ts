@@ -11,7 +11,6 @@ import { createNotifyServices, type NotifyServices } from './notify/services.ts'
 import type { Config } from './config.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import { startLiveness } from './ingest/liveness.ts';
-import { startAlertWebhooks } from './notify/webhook.ts';
 import type { Logger } from './log.ts';
 import { createEvaluator, type Evaluator } from './evaluator/evaluator.ts';
 import { createStore, type Store } from './store/store.ts';
@@ -82,8 +81,7 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     app.server.once('error', reject);
     app.server.listen(config.PORT, config.HOST, () => resolve());
   });
-  const stopWebhooks = startAlertWebhooks({ urls: config.ESMON_ALERT_WEBHOOKS, bus, log });
-  const outbox = createNotificationPipeline({ sql: db.sql, notify, log });
+  const outbox = createNotificationPipeline({ sql: db.sql, notify, log, sendTimeoutMs: config.ESMON_NOTIFY_SEND_TIMEOUT * 1000 });
   notify.onWake(() => outbox.wake());
   const stopWaking = wakeOnAlertEvents(bus, outbox);
   if (config.ESMON_NOTIFY_DISPATCHER === 'on') outbox.start();
@@ -105,7 +103,6 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     outbox,
     close: async () => {
       stopLiveness();
-      stopWebhooks();
       stopWaking();
       await outbox.stop();
       await store.maintenance.stop();

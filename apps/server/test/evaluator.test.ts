@@ -1,10 +1,13 @@
 // Live evaluation through the real pipeline: ingest over HTTP → commit → evaluator → alert rows,
-// history and the alertEvents bus channel; and a restart in the middle of pending.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// history, the alertEvents bus channel and, through the notification pipeline, a webhook channel;
+// and a restart in the middle of pending.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@esmon/db/testing';
 import { loadRules } from '../src/evaluator/evaluator.ts';
+import { createLogger } from '../src/log.ts';
+import type { WebhookDocument } from '../src/notify/channels/webhook/document.ts';
+import { startReceiver, type Receiver } from '../src/notify/channels/webhook/test-receiver.ts';
+import { createNotificationPipeline } from '../src/notify/pipeline.ts';
 import { collect, startTestServer, type TestServer } from './harness.ts';
 import { insertRule } from './rule-fixture.ts';
 
@@ -28,32 +31,39 @@ describe(`live rule evaluation (${testDatabaseKind()})`, () => {
       [ruleId],
     );
 
-  // a webhook receiver: the first answer fails, so delivery must retry
-  const hooks: { event: { to: string; severity: string | null }; rule: { name: string }; host: { hostname: string } }[] = [];
-  let requests = 0;
-  let receiver: Server;
-  const hookArrived = async (n: number) => {
-    for (let i = 0; i < 200 && hooks.length < n; i++) await new Promise((r) => setTimeout(r, 50));
-  };
+  // A webhook channel and a policy sending every alert to it, made over GraphQL as an admin would.
+  // Its receiver refuses the first request, so that delivery must be retried. The server's own
+  // dispatcher is off: the test runs the same pipeline on a clock it moves, so the group interval
+  // and the retry's backoff pass at once and the messages arrive in a known order.
+  let receiver: Receiver;
+  let channelId: string;
+  let clock = Date.now();
+  const GROUP_INTERVAL_S = 10;
+  const bodies = () => receiver.received.map((r) => JSON.parse(r.body.toString('utf8')) as WebhookDocument);
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        if (++requests === 1) return res.writeHead(503).end();
-        hooks.push(JSON.parse(body));
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    const port = (receiver.address() as AddressInfo).port;
-    s = await startTestServer({ ESMON_ALERT_WEBHOOKS: `http://127.0.0.1:${port}/hook` });
+    let requests = 0;
+    receiver = await startReceiver((_req, res) => res.writeHead(++requests === 1 ? 503 : 204).end());
+    s = await startTestServer({ ESMON_NOTIFY_DISPATCHER: 'off' });
     key = await s.integrationKey('analyst');
+    const admin = await s.login();
+    const made = await s.gql<{ createNotificationChannel: { id: string } }>(
+      'mutation ($n: String!, $c: JSON!) { createNotificationChannel(name: $n, type: "webhook", config: $c) { id } }',
+      { n: 'evaluator hooks', c: { url: `${receiver.url}/hook` } },
+      admin,
+    );
+    if (!made.data) throw new Error(JSON.stringify(made.errors));
+    channelId = made.data.createNotificationChannel.id;
+    const policy = await s.gql(
+      'mutation ($p: JSON) { setNotificationPolicy(policy: $p) }',
+      { p: { routes: [{ channels: ['evaluator hooks'], groupBy: ['rule'], groupWaitSeconds: 0, groupIntervalSeconds: GROUP_INTERVAL_S }] } },
+      admin,
+    );
+    if (policy.errors) throw new Error(JSON.stringify(policy.errors));
   });
   afterAll(async () => {
     await s?.close();
-    receiver?.close();
+    await receiver?.close();
   });
 
   it('fires, rises and falls in severity inside one incident, and resolves through recovery thresholds', async () => {
@@ -69,15 +79,23 @@ describe(`live rule evaluation (${testDatabaseKind()})`, () => {
     });
     await s.evaluator.settled();
     const { items: received, stop } = collect(s.bus.subscribe('alertEvents'));
+    // the notification pipeline as the server runs it, but on the test's clock
+    const pipeline = createNotificationPipeline({ sql: s.testDb.sql, notify: s.notify, log: createLogger('silent'), now: () => clock, random: () => 0.5, sendTimeoutMs: 5_000 });
     const t = Date.now() - 10 * MIN;
-    await send('ev-1', [[t, 50]]);
-    await send('ev-1', [[t + MIN, 85]]); // warning
-    await send('ev-1', [[t + 2 * MIN, 95]]); // critical
-    await send('ev-1', [[t + 3 * MIN, 87]]); // above critical's recovery 85: stays critical
-    await send('ev-1', [[t + 4 * MIN, 80]]); // back to warning
-    await send('ev-1', [[t + 5 * MIN, 72]]); // above warning's recovery 70: still firing
-    await send('ev-1', [[t + 6 * MIN, 60]]); // resolved
-    await s.evaluator.settled();
+    // each sample evaluated, then the dispatcher's rounds for longer than the group interval and
+    // the first retry's backoff (at most 5 s): every transition is said before the next one comes
+    const step = async (point: [ts: number, value: number]) => {
+      await send('ev-1', [point]);
+      await s.evaluator.settled();
+      for (const end = clock + 2 * GROUP_INTERVAL_S * 1000; clock < end; clock += 5_000) await pipeline.runOnce();
+    };
+    await step([t, 50]);
+    await step([t + MIN, 85]); // warning
+    await step([t + 2 * MIN, 95]); // critical
+    await step([t + 3 * MIN, 87]); // above critical's recovery 85: stays critical
+    await step([t + 4 * MIN, 80]); // back to warning
+    await step([t + 5 * MIN, 72]); // above warning's recovery 70: still firing
+    await step([t + 6 * MIN, 60]); // resolved
     const rows = await history(ruleId);
     expect(rows.map((r) => `${r.kind}:${r.from_state}>${r.to_state}:${r.severity ?? ''}`)).toEqual([
       'state:ok>firing:warning',
@@ -97,12 +115,38 @@ describe(`live rule evaluation (${testDatabaseKind()})`, () => {
     stop();
     expect(received.map((m) => m.toState)).toEqual(['firing', 'firing', 'firing', 'resolved']);
     expect(received[0]).toMatchObject({ ruleId, ruleName: 'load levels', hostname: 'ev-1', labels: { host: 'ev-1' } });
-    // every notifying event reaches the webhook, the refused first delivery included
-    await hookArrived(4);
-    expect(hooks.map((h) => `${h.event.to}:${h.event.severity ?? ''}`).sort()).toEqual(
-      ['firing:warning', 'firing:critical', 'firing:warning', 'resolved:'].sort(),
+    // every notifying transition reaches the webhook channel as a message of its own, in order;
+    // the refused first request is sent again, the same notification (its id unchanged)
+    const hooks = bodies();
+    expect(receiver.received.map((r) => r.path)).toEqual(Array(5).fill('/hook'));
+    expect(hooks[1]!.id).toBe(hooks[0]!.id);
+    expect(receiver.received[1]!.headers['x-esmon-notification']).toBe(hooks[0]!.id);
+    const said = hooks.slice(1);
+    expect(said.map((h) => `${h.kind}:${h.severity ?? ''}:${h.alerts.map((a) => `${a.state}/${a.severity ?? ''}`).join(',')}`)).toEqual([
+      'firing:warning:firing/warning',
+      'firing:critical:firing/critical',
+      'firing:warning:firing/warning',
+      'resolved::resolved/',
+    ]);
+    expect(new Set(said.map((h) => h.id)).size).toBe(4);
+    for (const h of said) {
+      expect(h).toMatchObject({ version: 1, groupLabels: { rule: 'load levels' } });
+      expect(h.alerts).toHaveLength(1);
+      expect(h.alerts[0]).toMatchObject({
+        rule: { id: String(ruleId), name: 'load levels' },
+        hostname: 'ev-1',
+        labels: { host: 'ev-1' },
+        since: new Date(t + MIN).toISOString(),
+      });
+    }
+    expect(said[0]!.title).toBe('[WARNING] load levels on ev-1');
+    expect(said[1]!.alerts[0]!.value).toBe(95);
+    expect(said[3]!.alerts[0]!.resolvedAt).toBe(new Date(t + 6 * MIN).toISOString());
+    const deliveries = await s.testDb.sql.query<{ kind: string; status: string; attempts: number }>(
+      `SELECT kind, status, attempts FROM notification_deliveries WHERE channel_id = $1 ORDER BY id`,
+      [Number(channelId)],
     );
-    expect(hooks[0]).toMatchObject({ rule: { name: 'load levels' }, host: { hostname: 'ev-1' } });
+    expect(deliveries.map((d) => `${d.kind}:${d.status}:${d.attempts}`)).toEqual(['firing:delivered:2', 'firing:delivered:1', 'firing:delivered:1', 'resolved:delivered:1']);
     // the evaluator's own figures on /metrics
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     const figure = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);

@@ -2,8 +2,10 @@
 // under a steady background load, one rule `last(bench.flip, "1m") > 50`, and a series pushed
 // across the threshold `flips` times at random phases. For each flip: from the start of the
 // sample's POST to (a) the firing event on an `alertEvents` subscription (graphql-ws) and (b) the
-// webhook POST from the server's alert webhooks. The series returns below the threshold (and
-// the alert resolves) between flips.
+// POST of a webhook notification channel, which a notification policy made at the start sends
+// every alert to, one group per rule and host (as Alertmanager's side groups by flip), with no
+// group wait: the whole notification path (alert event stored, routed, grouped, outbox, sent).
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +15,7 @@ import WebSocket from 'ws';
 import { openDatabase } from '@esmon/db';
 import { prng } from '@esmon/schema/testing';
 import { createApiKey } from '../../../apps/server/src/auth/accounts.ts';
+import type { WebhookDocument } from '../../../apps/server/src/notify/channels/webhook/document.ts';
 import { freePort, gql, loginToken, runTs, serverCli, waitUntil } from '../../../e2e/src/processes.ts';
 import { freshPostgres } from '../bench-db.ts';
 
@@ -27,6 +30,8 @@ export interface EsmonResult {
 }
 
 const PASSWORD = 'bench-password-1';
+const RULE = 'bench flip';
+const CHANNEL = 'bench webhook';
 
 /** Events as they arrive, stamped on arrival; `next` waits for one matching after an index. */
 class Arrivals<T extends { at: number }> {
@@ -56,15 +61,26 @@ class Arrivals<T extends { at: number }> {
   }
 }
 
-function webhookReceiver(): Promise<{ server: Server; url: string; hits: Arrivals<{ at: number; to: string; eventId: number }> }> {
-  const hits = new Arrivals<{ at: number; to: string; eventId: number }>();
+/** One alert of a webhook channel's message (document version 1), stamped on arrival. */
+interface Hit {
+  at: number;
+  kind: WebhookDocument['kind'];
+  rule: string;
+  hostname: string | null;
+  state: 'firing' | 'resolved';
+  /** when the alert fired (its incident began), ISO 8601 */
+  since: string;
+}
+
+function webhookReceiver(): Promise<{ server: Server; url: string; hits: Arrivals<Hit> }> {
+  const hits = new Arrivals<Hit>();
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       const at = performance.now();
-      const payload = JSON.parse(body) as { event: { id: number; to: string } };
-      hits.push({ at, to: payload.event.to, eventId: payload.event.id });
+      const doc = JSON.parse(body) as WebhookDocument;
+      for (const a of doc.alerts) hits.push({ at, kind: doc.kind, rule: a.rule.name, hostname: a.hostname, state: a.state, since: a.since });
       res.writeHead(204).end();
     });
   });
@@ -83,7 +99,8 @@ export async function runEsmonFlips(opts: { flips: number; seed: number; loadPer
     ESMON_ADMIN_PASSWORD: PASSWORD,
     LOG_LEVEL: 'warn',
     ESMON_MAINTENANCE_INTERVAL: '1h',
-    ESMON_ALERT_WEBHOOKS: hook.url,
+    // the channel's URL is sealed at rest: a key of the run's own, not DATA_DIR/secret.key in the checkout
+    ESMON_SECRET_KEY: randomBytes(32).toString('base64'),
     NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS,
   });
   const db = await openDatabase({ url: database.url });
@@ -92,10 +109,24 @@ export async function runEsmonFlips(opts: { flips: number; seed: number; loadPer
     await waitUntil('esmon server', async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000, server);
     const key = (await createApiKey(db.prisma, { kind: 'integration', name: 'bench', role: 'analyst' })).secret;
     const token = await loginToken(url, 'admin@localhost', PASSWORD);
+    const channel = await gql(
+      url,
+      'mutation ($n: String!, $c: JSON!) { createNotificationChannel(name: $n, type: "webhook", config: $c) { id } }',
+      { n: CHANNEL, c: { url: hook.url } },
+      token,
+    );
+    if (!channel.data) throw new Error(`createNotificationChannel: ${JSON.stringify(channel.errors)}`);
+    const policy = await gql(
+      url,
+      'mutation ($p: JSON) { setNotificationPolicy(policy: $p) }',
+      { p: { routes: [{ channels: [CHANNEL], groupBy: ['rule', 'host'], groupWaitSeconds: 0, groupIntervalSeconds: 1 }] } },
+      token,
+    );
+    if (!policy.data) throw new Error(`setNotificationPolicy: ${JSON.stringify(policy.errors)}`);
     const created = await gql<{ createRule: { rule: { id: string } } }>(
       url,
       `mutation ($i: RuleInput!) { createRule(input: $i) { rule { id } } }`,
-      { i: { name: 'bench flip', expression: 'last(bench.flip, "1m")', comparator: '>', levels: [{ severity: 'critical', threshold: 50 }] } },
+      { i: { name: RULE, expression: 'last(bench.flip, "1m")', comparator: '>', levels: [{ severity: 'critical', threshold: 50 }] } },
       token,
     );
     if (!created.data) throw new Error(`createRule: ${JSON.stringify(created.errors)}`);
@@ -139,7 +170,7 @@ export async function runEsmonFlips(opts: { flips: number; seed: number; loadPer
       const res = await fetch(`${url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
       if (!res.ok) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
-      return { t0, ack: performance.now() - t0 };
+      return { t0, ts, ack: performance.now() - t0 };
     };
     // every series starts below the threshold
     await post(Array.from({ length: opts.flips }, (_, i) => ({ hostname: host(i), value: 0 })));
@@ -150,10 +181,17 @@ export async function runEsmonFlips(opts: { flips: number; seed: number; loadPer
       await sleep(random() * 250); // a random phase against the load's rhythm
       const seenEvents = events.items.length;
       const seenHooks = hook.hits.items.length;
-      const { t0, ack } = await post([{ hostname: host(i), value: 100 }]);
+      const { t0, ts, ack } = await post([{ hostname: host(i), value: 100 }]);
       result.ackMs.push(ack);
       const event = await events.next(seenEvents, (e) => e.toState === 'firing', 10_000);
-      const hit = await hook.hits.next(seenHooks, (h) => h.to === 'firing', 10_000);
+      // this flip's alert, firing since this very sample (a message about anything else, such as
+      // a flip host going offline, is not what is measured)
+      const since = new Date(ts).toISOString();
+      const hit = await hook.hits.next(
+        seenHooks,
+        (h) => h.kind === 'firing' && h.state === 'firing' && h.rule === RULE && h.hostname === host(i) && h.since === since,
+        10_000,
+      );
       if (event) {
         result.fired++;
         result.subscriptionMs.push(event.at - t0);
@@ -161,6 +199,7 @@ export async function runEsmonFlips(opts: { flips: number; seed: number; loadPer
       if (hit) result.webhookMs.push(hit.at - t0);
       if ((i + 1) % 25 === 0) opts.log(`esmon: ${i + 1}/${opts.flips} flips`);
     }
+    opts.log(`esmon: ${result.webhookMs.length}/${opts.flips} flips reached the webhook channel`);
     result.load = await stopLoad();
     stopLoad = undefined;
     unsubscribe();

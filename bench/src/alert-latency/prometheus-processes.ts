@@ -148,5 +148,10 @@ export function startBinary(file: string, args: string[], cwd: string): Proc {
       clearTimeout(timer);
       return code;
     },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      return child.signalCode;
+    },
   };
 }

@@ -20,7 +20,7 @@ export interface OutboxOptions {
   /** the dispatcher's clock (tests move it); the database stores what it says */
   now?: () => number;
   random?: () => number;
-  /** one attempt's time limit; the lease is this plus a margin */
+  /** one attempt's time limit; the lease is this plus as much again, at most 30 s more */
   sendTimeoutMs?: number;
   /** deliveries claimed per round */
   batch?: number;
@@ -67,7 +67,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
-  const leaseMs = sendTimeoutMs + 30_000;
+  // a claim outlives its attempt: another dispatcher takes it over only once the sender is surely gone
+  const leaseMs = sendTimeoutMs + Math.min(sendTimeoutMs, 30_000);
   const batch = options.batch ?? 20;
   const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
