@@ -17,7 +17,7 @@ import type { EvaluatorStats } from './evaluator/evaluator.ts';
 import { createMetrics } from './metrics.ts';
 import type { Store } from './store/store.ts';
 
-export const defaultWorkbenchDir = fileURLToPath(new URL('../../workbench/public', import.meta.url));
+export const defaultWorkbenchDir = fileURLToPath(new URL('../../workbench/dist', import.meta.url));
 
 export interface CreateAppOptions {
   db: Database;
@@ -86,6 +86,7 @@ export function createApp({ db, bus, store, log, config, evaluation, notify }: C
     if (pathname.startsWith('/graphiql/assets/') && (await graphiqlAssets(req, res, pathname))) return;
     if (pathname.startsWith('/api/')) return sendText(res, 404, 'application/json', JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${pathname}` } }));
     if (await workbench(req, res, pathname)) return;
+    if (pathname === '/') return sendText(res, 503, 'text/plain', 'the workbench is not built: run `npm run build -w @esmon/workbench` (npm start does it)');
     sendText(res, 404, 'text/plain', 'not found');
   };
 

@@ -15,7 +15,11 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** Serves files under `root` for paths under `mount`; `fallback` (e.g. index.html) for the rest. */
+/**
+ * Serves files under `root` for paths under `mount`; `fallback` (e.g. index.html) for paths that
+ * name no file and look like a page (no extension), so /hosts/7 opens the app but a missing
+ * /assets/x.js is a 404, not HTML. Files under assets/ carry a content hash: cached for a year.
+ */
 export function createStaticHandler(root: string, mount: string, fallback?: string) {
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -24,7 +28,7 @@ export function createStaticHandler(root: string, mount: string, fallback?: stri
     if (target !== root && !target.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
     let file = target;
     let info = await stat(file).catch(() => undefined);
-    if ((!info || info.isDirectory()) && fallback) {
+    if ((!info || info.isDirectory()) && fallback && !extname(relative)) {
       file = join(root, fallback);
       info = await stat(file).catch(() => undefined);
     }
@@ -33,7 +37,7 @@ export function createStaticHandler(root: string, mount: string, fallback?: stri
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': info.size,
       'x-content-type-options': 'nosniff',
-      'cache-control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=3600',
+      'cache-control': file.endsWith('.html') ? 'no-cache' : relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'public, max-age=3600',
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
