@@ -54,8 +54,28 @@ describe(`silences and maintenance in live evaluation (${testDatabaseKind()})`, 
     expect(await events('mu-1')).toEqual([{ to_state: 'firing', notify: false, muted_by: `silence:${silenceId}` }]);
     expect(await events('mu-2')).toEqual([{ to_state: 'firing', notify: true, muted_by: null }]);
     await gqlOk('mutation ($id: ID!) { expireSilence(id: $id) { id } }', { id: silenceId });
-    await send('mu-1', 10);
-    expect((await events('mu-1')).at(-1)).toEqual({ to_state: 'resolved', notify: true, muted_by: null });
+  });
+
+  it('an alert still firing when its silence ends is announced then, and its recovery too', async () => {
+    const made = await gqlOk('mutation ($i: SilenceInput!) { createSilence(input: $i) { id } }', {
+      i: { matchers: [{ name: 'host', op: '=', value: 'mu-11' }], durationMinutes: 60, comment: 'swap' },
+    });
+    const id = (made.createSilence as { id: string }).id;
+    await send('mu-11', 90);
+    s.evaluator.tick(Date.now());
+    await s.evaluator.settled();
+    expect(await events('mu-11')).toEqual([{ to_state: 'firing', notify: false, muted_by: `silence:${id}` }]);
+    await gqlOk('mutation ($id: ID!) { expireSilence(id: $id) { id } }', { id });
+    s.evaluator.tick(Date.now());
+    await s.evaluator.settled();
+    s.evaluator.tick(Date.now()); // announced once, not on every tick
+    await s.evaluator.settled();
+    await send('mu-11', 10);
+    expect(await events('mu-11')).toEqual([
+      { to_state: 'firing', notify: false, muted_by: `silence:${id}` },
+      { to_state: 'firing', notify: true, muted_by: null },
+      { to_state: 'resolved', notify: true, muted_by: null },
+    ]);
   });
 
   it('a window that stops evaluation leaves its hosts alone', async () => {

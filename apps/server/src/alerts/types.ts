@@ -67,10 +67,12 @@ export interface AlertStatus {
 
 /**
  * `state`: the state changed. `severity`: a firing alert changed severity (same incident).
- * The others toggle the `suppressed` or `flapping` flag without changing the state.
+ * `unmuted`: a firing alert whose notifications a silence or maintenance window held is announced
+ * now that the mute has ended. The others toggle the `suppressed` or `flapping` flag without
+ * changing the state.
  */
 export type AlertEventKind =
-  'state' | 'severity' | 'suppressed' | 'unsuppressed' | 'flapping_start' | 'flapping_end';
+  'state' | 'severity' | 'suppressed' | 'unsuppressed' | 'flapping_start' | 'flapping_end' | 'unmuted';
 
 /** One recorded transition; `notify` says whether channels should hear of it. */
 export interface AlertEventOut {

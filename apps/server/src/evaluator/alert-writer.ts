@@ -31,6 +31,8 @@ interface OpenAlert {
   alerted: boolean;
   /** channels were told it fires (or reports no data): its recovery is news to them */
   announced: boolean;
+  /** its firing was kept from the channels by a silence or maintenance window, not yet announced */
+  held: boolean;
 }
 
 export interface AlertWriter {
@@ -38,7 +40,11 @@ export interface AlertWriter {
   /** Resolves when everything queued so far is stored. */
   flush(): Promise<void>;
   openAlertId(ruleId: number, key: string): number | undefined;
-  restoreOpen(ruleId: number, key: string, id: number, alerted: boolean, announced: boolean): void;
+  restoreOpen(ruleId: number, key: string, id: number, alerted: boolean, announced: boolean, held: boolean): void;
+  /** Open alerts whose firing a mute kept from the channels: to announce once the mute ends. */
+  held(): { ruleId: number; key: string }[];
+  /** Stops listing an alert as held (its announcement is on its way). */
+  unhold(ruleId: number, key: string): void;
   forget(ruleId: number, key: string): void;
   queued(): number;
 }
@@ -119,11 +125,16 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
     const closing = status.state === 'ok' || status.state === 'resolved';
     const target = { ruleId: e.rule.id, rule: e.rule.definition.name, hostId: e.instance.hostId, host: e.instance.hostname, labels };
     let announced = row?.announced ?? false;
+    let held = row?.held ?? false;
     const rows = events.map((ev) => {
       const resolving = ev.to === 'resolved' || (ev.to === 'ok' && ev.from === 'nodata');
+      const alerting = ev.to === 'firing' || ev.to === 'nodata';
       let mutedBy: string | null = null;
       if (ev.notify) mutedBy = deps.mute(target, e.at, { resolving, instanceKey: k, announced }) ?? null;
-      if (ev.notify && mutedBy === null && (ev.to === 'firing' || ev.to === 'nodata')) announced = true;
+      // the channels never heard it fire: its recovery is no news to them
+      if (ev.notify && mutedBy === null && resolving && !announced) mutedBy = 'never announced';
+      if (ev.notify && mutedBy === null && alerting) announced = true;
+      if (ev.notify && mutedBy !== null && alerting) held = true;
       else if (status.flapping || ev.kind === 'flapping_start') mutedBy = 'flapping';
       else if (status.suppressed) mutedBy = 'dependency';
       return {
@@ -143,6 +154,7 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
     if (row) {
       row.alerted ||= status.state === 'firing' || status.state === 'nodata';
       row.announced = announced;
+      row.held = held && !announced;
       const state = closing ? (row.alerted ? 'resolved' : 'ok') : status.state;
       // open_key IS NOT NULL: a person may have resolved the alert since; then it stays resolved
       [ids] = await tx.query<{ alert_id: number | null; event_ids: number[] }>(
@@ -175,7 +187,7 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
           eventsJson,
         ],
       );
-      row = { id: ids!.alert_id!, alerted: status.state === 'firing' || status.state === 'nodata', announced };
+      row = { id: ids!.alert_id!, alerted: status.state === 'firing' || status.state === 'nodata', announced, held: held && !announced };
       open.set(k, row);
     }
     const alertId = row.id;
@@ -215,8 +227,21 @@ export function createAlertWriter(deps: { sql: Sql; bus: EventBus; log: Logger; 
       while (running) await running;
     },
     openAlertId: (ruleId, key) => open.get(openKey(ruleId, key))?.id,
-    restoreOpen(ruleId, key, id, alerted, announced) {
-      open.set(openKey(ruleId, key), { id, alerted, announced });
+    restoreOpen(ruleId, key, id, alerted, announced, held) {
+      open.set(openKey(ruleId, key), { id, alerted, announced, held: held && !announced });
+    },
+    held() {
+      const list: { ruleId: number; key: string }[] = [];
+      for (const [k, a] of open) {
+        if (!a.held) continue;
+        const colon = k.indexOf(':');
+        list.push({ ruleId: Number(k.slice(0, colon)), key: k.slice(colon + 1) });
+      }
+      return list;
+    },
+    unhold(ruleId, key) {
+      const a = open.get(openKey(ruleId, key));
+      if (a) a.held = false;
     },
     forget(ruleId, key) {
       open.delete(openKey(ruleId, key));

@@ -9,7 +9,7 @@ import { checkDefinition, definitionInput, runnableRule, type RunnableRule } fro
 import { definitionOfRule, type RuleRow } from '../rules/rule-rows.ts';
 import { rawPoints } from '../store/range-query.ts';
 import { createMutes } from '../mute/mutes.ts';
-import { createAlertWriter } from './alert-writer.ts';
+import { createAlertWriter, instanceLabels } from './alert-writer.ts';
 import { RuleEngine, type Evaluation } from './engine.ts';
 import { createMuting } from './muting.ts';
 
@@ -157,13 +157,15 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
     const rules = await loadRules(deps.prisma, undefined, deps.log);
     for (const r of rules) engine.setRule(r, now());
     await warmUp(rules);
-    const open = await deps.sql.query<{ id: number; rule_id: number; fingerprint: string; state: string; fired_at: Date | null; announced: boolean; status: { status?: AlertStatus; lastEvalAt?: number } }>(
+    const open = await deps.sql.query<{ id: number; rule_id: number; fingerprint: string; state: string; fired_at: Date | null; announced: boolean; held: boolean; status: { status?: AlertStatus; lastEvalAt?: number } }>(
       `SELECT a.id, a.rule_id, a.fingerprint, a.state::text, a.fired_at, a.status,
-              EXISTS (SELECT 1 FROM alert_events e WHERE e.alert_id = a.id AND e.notify AND e.to_state IN ('firing', 'nodata')) AS announced
+              EXISTS (SELECT 1 FROM alert_events e WHERE e.alert_id = a.id AND e.notify AND e.to_state IN ('firing', 'nodata')) AS announced,
+              EXISTS (SELECT 1 FROM alert_events e WHERE e.alert_id = a.id AND NOT e.notify AND e.to_state IN ('firing', 'nodata')
+                      AND (e.muted_by LIKE 'silence:%' OR e.muted_by LIKE 'maintenance:%')) AS held
        FROM alerts a WHERE a.open_key IS NOT NULL`,
     );
     for (const a of open) {
-      writer.restoreOpen(a.rule_id, a.fingerprint, a.id, a.fired_at !== null || a.state === 'nodata', a.announced);
+      writer.restoreOpen(a.rule_id, a.fingerprint, a.id, a.fired_at !== null || a.state === 'nodata', a.announced, a.held);
       if (a.status?.status) engine.restore(a.rule_id, a.fingerprint, a.status.status, a.status.lastEvalAt ?? Number.NEGATIVE_INFINITY);
     }
     deps.log.info({ rules: rules.length, openAlerts: open.length, points: engine.pointCount() }, 'rule evaluator ready');
@@ -206,6 +208,54 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
 
   function tick(at = now() - deps.graceMs): void {
     emit(engine.tick(at));
+    // mutes are asked about the present, not the grace-delayed instant: a silence made a moment
+    // ago did not exist `grace` before, yet holds the alert now
+    announceUnmuted(Math.max(at, now()));
+  }
+
+  /**
+   * Alerts still firing whose notifications a silence or maintenance window held: once nothing
+   * mutes them any more, channels hear of them (an `unmuted` event), as Alertmanager does when a
+   * silence expires — unless a maintenance window asked to mute its first recovery, which keeps
+   * it quiet until it has recovered once. Flapping and dependency holds end through the engine's
+   * own events.
+   */
+  function announceUnmuted(at: number): void {
+    for (const { ruleId, key } of writer.held()) {
+      const rule = engine.rule(ruleId);
+      const instance = rule && engine.instances(ruleId).find((i) => i.key === key);
+      const status = instance?.status;
+      if (!rule || !instance || !status || (status.state !== 'firing' && status.state !== 'nodata')) continue;
+      if (status.flapping || status.suppressed) continue;
+      const target = { ruleId, rule: rule.definition.name, hostId: instance.hostId, host: instance.hostname, labels: instanceLabels(rule, instance) };
+      // a window that mutes the first recovery keeps the alerts open during the work quiet until then
+      if (muting.awaitsFirstRecovery(`${ruleId}:${key}`)) continue;
+      if (muting.mute(target, at, { resolving: false, instanceKey: `${ruleId}:${key}`, announced: false }) !== undefined) continue;
+      writer.unhold(ruleId, key);
+      const severity = status.severity;
+      emit([
+        {
+          rule,
+          instance,
+          at,
+          previous: status,
+          value: status.lastValue,
+          result: {
+            status,
+            events: [
+              {
+                kind: 'unmuted',
+                from: status.state,
+                to: status.state,
+                ...(severity ? { fromSeverity: severity, toSeverity: severity } : {}),
+                reason: 'no silence or maintenance window holds it any more',
+                notify: true,
+              },
+            ],
+          },
+        },
+      ]);
+    }
   }
 
   return {

@@ -12,6 +12,8 @@ import type { EngineHost, EvaluationGate, Instance } from './engine.ts';
 export interface Muting {
   gate: EvaluationGate;
   mute: NotificationMute;
+  /** A window asked to keep this alert quiet until its first recovery (open during the work). */
+  awaitsFirstRecovery(instanceKey: string): boolean;
 }
 
 export function createMuting(mutes: Mutes, hostOf: (id: number) => EngineHost | undefined): Muting {
@@ -60,5 +62,6 @@ export function createMuting(mutes: Mutes, hostOf: (id: number) => EngineHost | 
       if (resolving && announced && holders.every((h) => h.sendsRecovery)) return undefined;
       return holders[0]?.reason;
     },
+    awaitsFirstRecovery: (instanceKey) => recoveryMuted.has(instanceKey),
   };
 }

@@ -66,7 +66,7 @@ export const AlertEventRef = builder.objectRef<AlertEventView>('AlertEvent').imp
     labels: t.expose('labels', { type: 'JSON' }),
     kind: t.exposeString('kind', {
       description:
-        'state, severity, suppressed, unsuppressed, flapping_start, flapping_end, acknowledged, unacknowledged, comment, manual_resolve',
+        'state, severity, suppressed, unsuppressed, flapping_start, flapping_end, unmuted (a firing alert announced once its silence or maintenance ended), acknowledged, unacknowledged, comment, manual_resolve',
     }),
     fromState: t.field({ type: AlertStateEnum, nullable: true, resolve: (e) => e.fromState as AlertState | null }),
     toState: t.field({ type: AlertStateEnum, resolve: (e) => e.toState as AlertState }),
@@ -75,7 +75,7 @@ export const AlertEventRef = builder.objectRef<AlertEventView>('AlertEvent').imp
     value: t.exposeFloat('value', { nullable: true }),
     message: t.exposeString('message', { nullable: true, description: 'the reason, or the person’s comment' }),
     notify: t.exposeBoolean('notify', { description: 'whether notification channels hear of it' }),
-    mutedBy: t.exposeString('mutedBy', { nullable: true, description: 'what held the notification: silence:12, maintenance:3, flapping' }),
+    mutedBy: t.exposeString('mutedBy', { nullable: true, description: 'what held the notification: silence:12, maintenance:3, flapping, dependency, or "never announced" (a recovery of an alert channels never heard fire)' }),
     user: t.string({
       nullable: true,
       description: 'the email of the person who acted (acknowledgements, comments, manual resolves)',
