@@ -109,6 +109,8 @@ describe('notification channels', () => {
     const down = await startReceiver();
     await down.close();
     const made = await create({ n: 'gone', t: 'webhook', c: { url: `${down.url}/hook` } });
+    // the schema's empty default of secret headers is no secret: only the URL is "set"
+    expect(made.data!.createNotificationChannel.secretsSet).toEqual(['url']);
     const r = await test(made.data!.createNotificationChannel.id);
     expect(r.data!.testChannel).toMatchObject({ ok: false, retryable: true });
     expect(r.data!.testChannel.error).toMatch(/ECONNREFUSED/);

@@ -37,7 +37,9 @@ export function splitConfig(type: ChannelType, config: Record<string, unknown>):
   const secrets: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
     if (type.secretFields.includes(k)) {
-      if (v !== undefined) secrets[k] = v;
+      // an empty value (the schema's default {} of secret headers) is no secret: not "set"
+      const empty = v === undefined || v === '' || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+      if (!empty) secrets[k] = v;
     } else open[k] = v;
   }
   return { config: open, secrets: Object.keys(secrets).length ? secrets : undefined };
