@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { emailAddress } from '@esmon/schema';
 import { AuthError, createUser, login } from '../auth/accounts.ts';
 import { builder } from './builder.ts';
-import { userError, validate } from './errors.ts';
+import { idArg, userError, validate } from './errors.ts';
 
 export const RoleEnum = builder.enumType('Role', { values: ['viewer', 'analyst', 'admin'] as const });
 
@@ -114,6 +114,46 @@ builder.mutationField('createUser', (t) =>
       const exists = await ctx.prisma.user.findUnique({ where: { email: input.email.toLowerCase() } });
       if (exists) throw userError('CONFLICT', `a user with email ${input.email} already exists`);
       return createUser(ctx.prisma, input);
+    },
+  }),
+);
+
+const userChange = z.object({
+  role: z.enum(['viewer', 'analyst', 'admin']).nullish(),
+  disabled: z.boolean().nullish(),
+  name: z.string().trim().max(200, 'name: at most 200 characters').nullish(),
+});
+
+builder.mutationField('updateUser', (t) =>
+  t.prismaField({
+    type: 'User',
+    authScopes: { admin: true },
+    description: 'Changes a user\'s role, name or whether they may sign in (a disabled user\'s sessions stop at once); refused (CONFLICT) when it would leave no enabled admin',
+    args: {
+      id: t.arg.id({ required: true }),
+      role: t.arg({ type: RoleEnum }),
+      disabled: t.arg.boolean(),
+      name: t.arg.string({ description: 'empty: no name' }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      const id = idArg(args.id);
+      const change = validate(userChange, { role: args.role, disabled: args.disabled, name: args.name }, '');
+      const data = {
+        ...(change.role != null ? { role: change.role } : {}),
+        ...(change.disabled != null ? { disabled: change.disabled } : {}),
+        ...(change.name != null ? { name: change.name || null } : {}),
+      };
+      return ctx.prisma.$transaction(async (tx) => {
+        // two admins demoting each other at once: the second waits and counts after the first
+        await tx.$queryRaw`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`;
+        const user = await tx.user.findUnique({ where: { id } });
+        if (!user) throw userError('NOT_FOUND', `no user ${id}`);
+        const updated = await tx.user.update({ where: { id }, data });
+        // the last admin who can sign in stays one, or nobody could manage users again
+        const admins = await tx.user.count({ where: { role: 'admin', disabled: false } });
+        if (admins === 0) throw userError('CONFLICT', `${user.email} is the last enabled admin: make another admin first`);
+        return tx.user.findUniqueOrThrow({ ...query, where: { id: updated.id } });
+      });
     },
   }),
 );
