@@ -17,7 +17,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     LOG_LEVEL: 'warn',
     ESMON_PUBLIC_URL: url,
   });
-  await waitUntil('the running banner', async () => (proc.output().includes('esmon is running') ? true : undefined), 60_000, proc);
+  await waitUntil('the running banner', async () => (proc.output().includes('esmon is running') ? true : undefined), 120_000, proc);
   const admin = await loginToken(url, PEOPLE.admin.email, PEOPLE.admin.password);
   for (const role of ['viewer', 'analyst'] as const) {
     const p = PEOPLE[role];

@@ -7,9 +7,10 @@ import { createClient as createWsClient } from 'graphql-ws';
 
 /** Types without an id of their own: embedded in their parent, never normalised. */
 const EMBEDDED = [
-  'AlertCounts', 'AlertHistoryEntry', 'LatestSample', 'LiveSample', 'SamplesAdded', 'HostStatusChanged', 'PageInfo',
-  'LoginPayload', 'SilenceMatcher', 'Occurrence', 'RuleDiagnostic', 'BacktestResult', 'NotificationAttempt',
-  'SeriesPoints', 'TableStorage', 'RetentionPolicy', 'AgentConfig', 'Series',
+  'AlertCounts', 'FiringAlertCounts', 'QueryAlertsConnection', 'QueryAlertsConnectionEdge', 'QueryHostsConnection', 'QueryHostsConnectionEdge', 'AlertHistoryEntry', 'LatestSample', 'LiveSample', 'SamplesAdded', 'HostStatusChanged', 'HostGauges', 'HostAlertCounts', 'PageInfo',
+  'LoginPayload', 'SilenceMatcher', 'Occurrence', 'RuleDiagnostic', 'RuleBacktest', 'BacktestCounts', 'BacktestTransition', 'RuleLevel', 'RuleThreshold', 'RulePayload', 'BacktestResult', 'NotificationAttempt',
+  'SeriesPoints', 'SeriesSamples', 'SamplePoint', 'TableStorage', 'RetentionPolicy', 'AgentConfig', 'Series',
+  'NotificationChannelType', 'ChannelTestOutcome', 'EnrollmentToken', 'CreatedApiKey', 'QueryAgentsConnection', 'QueryAgentsConnectionEdge',
 ];
 
 export function createGraphqlClient(token: string, onUnauthorized: () => void): { client: Client; close(): void } {
