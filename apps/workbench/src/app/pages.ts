@@ -1,10 +1,7 @@
 // Every page of the workbench: its path, its place in the navigation, and its component, loaded
 // lazily into its own chunk. A page is one folder under pages/ and one line here.
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-
-export interface PageProps {
-  params: Record<string, string>;
-}
+import type { PageProps } from './page-props.ts';
 
 export interface Page {
   path: string;

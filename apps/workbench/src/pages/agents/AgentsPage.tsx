@@ -2,7 +2,7 @@
 // it applied a configuration; admins make enrolment tokens for new ones.
 import { useEffect, useMemo, useRef } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
-import type { PageProps } from '../../app/pages.ts';
+import type { PageProps } from '../../app/page-props.ts';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../api/session.tsx';
 import { ago, at, bytes, count } from '../../ui/figures.ts';

@@ -3,7 +3,7 @@
 // (alertEvents) read it again. `?action=acknowledge` (the link in notifications) opens that form.
 import { useMemo } from 'react';
 import { useQuery } from 'urql';
-import type { PageProps } from '../../app/pages.ts';
+import type { PageProps } from '../../app/page-props.ts';
 import { Link, useLocation } from '../../app/router.tsx';
 import { AlertActions, isAction } from './AlertActions.tsx';
 import { SeverityBadge, StateBadge } from './Badges.tsx';

@@ -3,7 +3,7 @@
 // view — and the open-alert counts at the top. No polling.
 import { useMemo, useState } from 'react';
 import { useQuery } from 'urql';
-import type { PageProps } from '../../app/pages.ts';
+import type { PageProps } from '../../app/page-props.ts';
 import { Link, navigate, useLocation } from '../../app/router.tsx';
 import { AlertCountsBar, type CountPick } from './AlertCountsBar.tsx';
 import { AlertFilters } from './AlertFilters.tsx';

@@ -2,7 +2,7 @@
 // notification messages and the alert page's "Silence…" button): its rule, its host and its labels.
 import { useQuery } from 'urql';
 import { useSession } from '../../api/session.tsx';
-import type { PageProps } from '../../app/pages.ts';
+import type { PageProps } from '../../app/page-props.ts';
 import { Link, useLocation } from '../../app/router.tsx';
 import { SeverityBadge, StateBadge } from './Badges.tsx';
 import { ALERT, type AlertData } from './queries.ts';

@@ -2,7 +2,7 @@
 // and the delivery log.
 import { useState } from 'react';
 import { useQuery } from 'urql';
-import type { PageProps } from '../../app/pages.ts';
+import type { PageProps } from '../../app/page-props.ts';
 import { useSession } from '../../api/session.tsx';
 import { says } from '../../ui/server-error.ts';
 import { CHANNELS, TYPES, type Channel, type ChannelType } from './api.ts';

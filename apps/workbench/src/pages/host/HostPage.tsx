@@ -2,7 +2,7 @@
 // charts kept live, the probes that run on it and its alerts.
 import { useMemo, useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
-import type { PageProps } from '../../app/pages.ts';
+import type { PageProps } from '../../app/page-props.ts';
 import { Link, navigate, useLocation } from '../../app/router.tsx';
 import { ago, at } from '../../ui/figures.ts';
 import { useNow } from '../../ui/useNow.ts';

@@ -1,7 +1,7 @@
 // Every host at a glance: a card per host with its status, CPU / memory / disk gauges and firing
 // alerts, all live from subscriptions; search, label and status filters live in the URL.
 import { useMemo, useSyncExternalStore } from 'react';
-import type { PageProps } from '../../app/pages.ts';
+import type { PageProps } from '../../app/page-props.ts';
 import { navigate, useLocation } from '../../app/router.tsx';
 import { filterSearch, labelChoices, matcher, parseFilter, toggleLabel, type OverviewFilter } from './filters.ts';
 import { HostCard } from './HostCard.tsx';

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useSession } from '../../api/session.tsx';
-import type { PageProps } from '../../app/pages.ts';
+import type { PageProps } from '../../app/page-props.ts';
 import { Link, navigate } from '../../app/router.tsx';
 import { CREATE, DELETE, PROBE, RUN, UPDATE, useHosts, usePlugins, type ProbeRow } from './api.ts';
 import { BuilderContext, type BuilderApi } from './builder-context.ts';

@@ -2,7 +2,7 @@
 // start a new one from here.
 import { useQuery } from 'urql';
 import { useSession } from '../../api/session.tsx';
-import type { PageProps } from '../../app/pages.ts';
+import type { PageProps } from '../../app/page-props.ts';
 import { Link, navigate } from '../../app/router.tsx';
 import { PROBES, useHosts, type ProbeRow } from './api.ts';
 import type { ProbeDefinition } from './model.ts';

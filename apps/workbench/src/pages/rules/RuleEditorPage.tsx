@@ -2,7 +2,7 @@
 // the address becomes the rule's own while the editor stays as it is.
 import { useState } from 'react';
 import { useQuery } from 'urql';
-import type { PageProps } from '../../app/pages.ts';
+import type { PageProps } from '../../app/page-props.ts';
 import { navigate } from '../../app/router.tsx';
 import { says } from '../../ui/server-error.ts';
 import { METRIC_NAMES, RULE, type RuleData } from './queries.ts';

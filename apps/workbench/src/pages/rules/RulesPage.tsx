@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { useSession } from '../../api/session.tsx';
-import type { PageProps } from '../../app/pages.ts';
+import type { PageProps } from '../../app/page-props.ts';
 import { Link, navigate } from '../../app/router.tsx';
 import { says } from '../../ui/server-error.ts';
 import { RULES, type RuleListItem } from './queries.ts';

@@ -1,7 +1,7 @@
 // Settings: users, API keys, retention and storage for admins (every query of theirs is
 // admin-only, so nobody else issues them); everyone sees their own account.
 import { useQuery } from 'urql';
-import type { PageProps } from '../../app/pages.ts';
+import type { PageProps } from '../../app/page-props.ts';
 import { useSession } from '../../api/session.tsx';
 import { at } from '../../ui/figures.ts';
 import { says } from '../../ui/server-error.ts';
