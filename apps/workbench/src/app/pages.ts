@@ -16,11 +16,11 @@ export const pages: Page[] = [
   { path: '/alerts/:id', component: lazy(() => import('../pages/alerts/AlertDetailPage.tsx')) },
   { path: '/silences/new', component: lazy(() => import('../pages/alerts/SilenceNewPage.tsx')) },
   { path: '/hosts/:id', component: lazy(() => import('../pages/host/HostPage.tsx')) },
+  { path: '/rules', nav: 'Rules', component: lazy(() => import('../pages/rules/RulesPage.tsx')) },
+  { path: '/rules/:id', component: lazy(() => import('../pages/rules/RuleEditorPage.tsx')) },
   { path: '/probes', nav: 'Probes', component: lazy(() => import('../pages/probes/ProbesPage.tsx')) },
   { path: '/probes/:id', component: lazy(() => import('../pages/probes/ProbeBuilderPage.tsx')) },
   { path: '/agents', nav: 'Agents', component: lazy(() => import('../pages/agents/AgentsPage.tsx')) },
   { path: '/notifications', nav: 'Notifications', component: lazy(() => import('../pages/channels/ChannelsPage.tsx')) },
   { path: '/settings', nav: 'Settings', component: lazy(() => import('../pages/settings/SettingsPage.tsx')) },
-  { path: '/rules', nav: 'Rules', component: lazy(() => import('../pages/rules/RulesPage.tsx')) },
-  { path: '/rules/:id', component: lazy(() => import('../pages/rules/RuleEditorPage.tsx')) },
 ];
