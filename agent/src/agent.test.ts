@@ -15,7 +15,7 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-async function setup(script: ScriptedAnswer[], more: { dir?: string; selfHostname?: string; sleepForever?: boolean } = {}) {
+async function setup(script: ScriptedAnswer[], more: { dir?: string; selfHostname?: string; sleepForever?: boolean; configVersion?: () => string | undefined } = {}) {
   const server = await startScriptedIngest(script);
   closers.push(server.close);
   const dir = more.dir ?? (await tempDir());
@@ -37,6 +37,7 @@ async function setup(script: ScriptedAnswer[], more: { dir?: string; selfHostnam
     },
     random: () => 0.5,
     ...(more.selfHostname ? { selfHostname: more.selfHostname } : {}),
+    ...(more.configVersion ? { configVersion: more.configVersion } : {}),
   });
   return { server, agent, dir, log, waits, fatal };
 }
@@ -116,6 +117,21 @@ describe('the agent loop', () => {
     });
     expect(self['esmon.agent.buffer.bytes']).toBeGreaterThan(0);
     expect(second.hosts).toHaveLength(1);
+    await agent.stop();
+  });
+
+  it('says with every batch which probe configuration it runs, once it has one', async () => {
+    const running: { version?: string } = {};
+    const { server, agent } = await setup([], { configVersion: () => running.version });
+    await agent.tick();
+    await agent.flush();
+    running.version = 'a1b2c3d4e5f60718';
+    await agent.tick();
+    await agent.flush();
+    const [before, after] = server.stored() as unknown as { agent: { version: string; configVersion?: string } }[];
+    expect(before!.agent).not.toHaveProperty('configVersion');
+    expect(after!.agent).toMatchObject({ configVersion: 'a1b2c3d4e5f60718' });
+    expect(after!.agent.version).toMatch(/^\d+\.\d+\.\d+/);
     await agent.stop();
   });
 });

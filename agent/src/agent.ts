@@ -21,6 +21,8 @@ export interface AgentOptions {
   log: AgentLog;
   /** The host the agent's own metrics (esmon.agent.*) are reported for; none when absent. */
   selfHostname?: string;
+  /** The probe configuration version running now (reported in every batch); none without probes. */
+  configVersion?: () => string | undefined;
   /** Called when the server refuses us for good (bad key, not an esmon server). */
   onFatal: (reason: string) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -52,7 +54,9 @@ export function createAgent(options: AgentOptions) {
     const samples = countSamples(hosts);
     if (samples === 0) return;
     const batchId = randomUUID();
-    const gzip = await gzipBatch({ batchId, agent: { version: AGENT_VERSION, startedAt, bufferDepth: buffer.stats().samples }, hosts });
+    const configVersion = options.configVersion?.();
+    const agent = { version: AGENT_VERSION, startedAt, bufferDepth: buffer.stats().samples, ...(configVersion ? { configVersion } : {}) };
+    const gzip = await gzipBatch({ batchId, agent, hosts });
     await buffer.append({ batchId, createdAt: ts, samples, gzip });
   }
 

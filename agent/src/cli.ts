@@ -105,6 +105,7 @@ async function run(argv: string[]): Promise<void> {
     log,
     // simulated hosts have no agent of their own to report on
     ...(options.mock ? {} : { selfHostname: options.hostname }),
+    configVersion: () => probes?.configVersion(),
     onFatal: (reason) => {
       log.error(reason);
       exitCode = 3;

@@ -38,6 +38,12 @@ export const agentInfo = z.object({
   version: z.string().max(50),
   startedAt: z.number().int().optional(),
   bufferDepth: z.number().int().min(0).optional(),
+  /** the probe configuration the agent runs: the server's hash of it (agentConfig.version) */
+  configVersion: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9]+$/, 'configVersion may hold letters and digits only')
+    .optional(),
 });
 
 /** The batch around its hosts (host schema given, so the fast path can reuse every other rule). */

@@ -50,6 +50,8 @@ export interface ProbeAgent {
   /** Runs a definition once, now, under this agent's allow-list: the workbench's "run now". */
   runNow(definition: unknown): Promise<ProbeTrace>;
   stats(): SchedulerStats;
+  /** The version of the configuration running now (the server's hash); undefined before the first. */
+  configVersion(): string | undefined;
   /** Fetches the configuration now; resolves with the version then running (undefined: no answer). */
   reload(): Promise<string | undefined>;
   /**
@@ -129,6 +131,7 @@ export function createProbeAgent(options: ProbeAgentOptions): ProbeAgent {
     runNow: (definition) =>
       runner.runOnce({ id: 'now', version: 0, definition: probeDefinitionSchema.parse(definition) }),
     stats: () => scheduler.stats(),
+    configVersion: () => config.current()?.version,
     reload: async () => ((await config.reload()) ? config.current()?.version : undefined),
     gauges: (ts) => [
       { metric: 'esmon.agent.config.version', value: scheduler.stats().applies, ts },

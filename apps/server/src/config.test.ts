@@ -44,6 +44,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ ESMON_INGEST_QUEUE_SAMPLES: '10' })).toThrow(/at least 10000/);
   });
 
+  it('calls a host stale after half the offline time unless told, and never after it is offline', () => {
+    expect(loadConfig({})).toMatchObject({ ESMON_HOST_OFFLINE_AFTER: 60, ESMON_HOST_STALE_AFTER: 30 });
+    expect(loadConfig({ ESMON_HOST_OFFLINE_AFTER: '300' })).toMatchObject({ ESMON_HOST_STALE_AFTER: 150 });
+    expect(loadConfig({ ESMON_HOST_STALE_AFTER: '20', ESMON_HOST_OFFLINE_AFTER: '120' })).toMatchObject({ ESMON_HOST_STALE_AFTER: 20 });
+    expect(loadConfig({ ESMON_HOST_STALE_AFTER: '' })).toMatchObject({ ESMON_HOST_STALE_AFTER: 30 });
+    expect(() => loadConfig({ ESMON_HOST_STALE_AFTER: '90' })).toThrow(/ESMON_HOST_STALE_AFTER must be shorter than ESMON_HOST_OFFLINE_AFTER/);
+    expect(() => loadConfig({ ESMON_HOST_STALE_AFTER: 'soon' })).toThrow(/ESMON_HOST_STALE_AFTER must be a number of seconds/);
+  });
+
   it('refuses the retired ESMON_ALERT_WEBHOOKS, saying what replaces it', () => {
     const err = (() => {
       try {

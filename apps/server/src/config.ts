@@ -62,6 +62,11 @@ const configSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   ESMON_SESSION_TTL: seconds('ESMON_SESSION_TTL', 12 * 3600),
   ESMON_HOST_OFFLINE_AFTER: seconds('ESMON_HOST_OFFLINE_AFTER', 60),
+  /** seconds of silence before an online host is shown stale; unset: half of ESMON_HOST_OFFLINE_AFTER */
+  ESMON_HOST_STALE_AFTER: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number({ error: 'ESMON_HOST_STALE_AFTER must be a number of seconds' }).positive('ESMON_HOST_STALE_AFTER must be positive').optional(),
+  ),
   /** timer evaluations run this far behind the clock, so samples still in flight are counted */
   ESMON_EVAL_GRACE: duration('ESMON_EVAL_GRACE', '15s'),
   /** at most this many points per series are kept in memory for rule windows */
@@ -100,10 +105,16 @@ const configSchema = z.object({
     .default(1_000_000),
   ESMON_COMPACT_AFTER: duration('ESMON_COMPACT_AFTER', '2h'),
   ESMON_MAINTENANCE_INTERVAL: duration('ESMON_MAINTENANCE_INTERVAL', '60s'),
-}).refine((c) => c.ESMON_INGEST_MAX_AGE < c.ESMON_RETENTION_RAW, {
-  path: ['ESMON_INGEST_MAX_AGE'],
-  message: 'ESMON_INGEST_MAX_AGE must be shorter than ESMON_RETENTION_RAW (older samples would be dropped at once)',
-});
+})
+  .refine((c) => c.ESMON_INGEST_MAX_AGE < c.ESMON_RETENTION_RAW, {
+    path: ['ESMON_INGEST_MAX_AGE'],
+    message: 'ESMON_INGEST_MAX_AGE must be shorter than ESMON_RETENTION_RAW (older samples would be dropped at once)',
+  })
+  .refine((c) => c.ESMON_HOST_STALE_AFTER === undefined || c.ESMON_HOST_STALE_AFTER < c.ESMON_HOST_OFFLINE_AFTER, {
+    path: ['ESMON_HOST_STALE_AFTER'],
+    message: 'ESMON_HOST_STALE_AFTER must be shorter than ESMON_HOST_OFFLINE_AFTER (a host is stale before it is offline)',
+  })
+  .transform((c) => ({ ...c, ESMON_HOST_STALE_AFTER: c.ESMON_HOST_STALE_AFTER ?? c.ESMON_HOST_OFFLINE_AFTER / 2 }));
 
 export type Config = z.infer<typeof configSchema>;
 

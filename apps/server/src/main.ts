@@ -85,7 +85,13 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
   notify.onWake(() => outbox.wake());
   const stopWaking = wakeOnAlertEvents(bus, outbox);
   if (config.ESMON_NOTIFY_DISPATCHER === 'on') outbox.start();
-  const stopLiveness = startLiveness({ sql: db.sql, bus, log, offlineAfterMs: config.ESMON_HOST_OFFLINE_AFTER * 1000 });
+  const stopLiveness = startLiveness({
+    sql: db.sql,
+    bus,
+    log,
+    staleAfterMs: config.ESMON_HOST_STALE_AFTER * 1000,
+    offlineAfterMs: config.ESMON_HOST_OFFLINE_AFTER * 1000,
+  });
   const { port } = app.server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}`;

@@ -99,4 +99,48 @@ describe(`probes over GraphQL (${testDatabaseKind()})`, () => {
       await client.dispose();
     }
   });
+
+  it('records the configuration an agent reports running: current until a probe for its host changes; a malformed one is refused', async () => {
+    const AGENTS = '{ agents(first: 100) { edges { node { configVersion configCurrent host { hostname } } } } }';
+    type Row = { configVersion: string | null; configCurrent: boolean | null; host: { hostname: string } };
+    const mine = async () => {
+      const r = await s.gql<{ agents: { edges: { node: Row }[] } }>(AGENTS, {}, viewer);
+      expect(r.errors).toBeUndefined();
+      return r.data!.agents.edges.map((e) => e.node).find((n) => n.host.hostname === 'probe-web-01')!;
+    };
+    let n = 0;
+    const report = (configVersion?: string) =>
+      s.ingest(
+        {
+          batchId: `config-report-${process.pid}-${n++}`,
+          agent: { version: '1.0.0', ...(configVersion ? { configVersion } : {}) },
+          hosts: [{ hostname: 'probe-web-01', samples: [{ metric: 'os.uptime.seconds', ts: Date.now(), value: n }] }],
+        },
+        agentKey,
+      );
+    const configVersion = async () => (await s.gql<{ agentConfig: { version: string } }>(CONFIG, {}, agentKey)).data!.agentConfig.version;
+
+    expect((await report()).status).toBe(200);
+    expect(await mine()).toMatchObject({ configVersion: null, configCurrent: null });
+    const first = await configVersion();
+    expect((await report(first)).status).toBe(200);
+    expect(await mine()).toMatchObject({ configVersion: first, configCurrent: true });
+    // a batch without the field (an older agent, an integration) keeps what was reported
+    expect((await report()).status).toBe(200);
+    expect(await mine()).toMatchObject({ configVersion: first, configCurrent: true });
+
+    // a new probe for this host: the server's configuration moves on, the agent's has not yet
+    const created = await s.gql(CREATE, { d: tcpProbe('config report probe', { hostnamePattern: 'probe-web-*' }) }, analyst);
+    expect(created.errors).toBeUndefined();
+    const second = await configVersion();
+    expect(second).not.toBe(first);
+    expect(await mine()).toMatchObject({ configVersion: first, configCurrent: false });
+    expect((await report(second)).status).toBe(200);
+    expect(await mine()).toMatchObject({ configVersion: second, configCurrent: true });
+
+    const bad = await report('abc; DROP TABLE agents');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^agent\.configVersion: configVersion may hold letters and digits only/);
+    expect(await mine()).toMatchObject({ configVersion: second, configCurrent: true });
+  });
 });

@@ -78,7 +78,7 @@ describe(`subscriptions (${testDatabaseKind()})`, () => {
     const q = subscribe<any>(client, 'subscription { hostStatusChanged { hostname status previous } }');
     const live2 = await s.agentKey('live-2');
     // a sweep with a clock an hour ahead finds every host silent
-    const sweep = () => sweepLiveness({ sql: s.testDb.sql, bus: s.bus, offlineAfterMs: 60_000, now: () => new Date(Date.now() + 3_600_000) });
+    const sweep = () => sweepLiveness({ sql: s.testDb.sql, bus: s.bus, staleAfterMs: 30_000, offlineAfterMs: 60_000, now: () => new Date(Date.now() + 3_600_000) });
     const isLive2 = (e: any) => e.hostStatusChanged.hostname === 'live-2';
     await q.nextPoking(async () => {
       await s.ingest(batchFor('live-2', 1), live2);
@@ -88,6 +88,45 @@ describe(`subscriptions (${testDatabaseKind()})`, () => {
     await s.ingest(batchFor('live-2', 1), live2);
     const back = await q.next((e) => isLive2(e) && e.hostStatusChanged.status === 'online');
     expect(back.hostStatusChanged).toEqual({ hostname: 'live-2', status: 'online', previous: 'offline' });
+    q.close();
+    await client.dispose();
+  });
+
+  it('reports a host stale after a short silence, offline after a long one, and online from stale with its next sample', async () => {
+    const client = wsClient(s.url, token);
+    const q = subscribe<any>(client, 'subscription { hostStatusChanged { hostname status previous } }');
+    const key = await s.agentKey('live-3');
+    // the subscription is live once an event published on the bus arrives
+    const ready = { hostId: 0, hostname: 'ready', status: 'online' as const, previous: 'unknown' as const, at: new Date() };
+    await q.nextPoking(async () => s.bus.publish('hostStatusChanged', ready), (e) => e.hostStatusChanged.hostname === 'ready');
+    await s.ingest(batchFor('live-3', 1), key);
+    const seen = (await s.testDb.prisma.host.findUniqueOrThrow({ where: { hostname: 'live-3' } })).lastSeenAt!.getTime();
+    const isLive3 = (e: any) => e.hostStatusChanged.hostname === 'live-3';
+    const sweepAt = (ms: number) => sweepLiveness({ sql: s.testDb.sql, bus: s.bus, staleAfterMs: 30_000, offlineAfterMs: 60_000, now: () => new Date(seen + ms) });
+    const status = async () => (await s.testDb.prisma.host.findUniqueOrThrow({ where: { hostname: 'live-3' } })).status;
+
+    // 20 s: still online; 40 s: stale, said once; 50 s: nothing new; 70 s: offline
+    expect((await sweepAt(20_000)).filter((h) => h.hostname === 'live-3')).toEqual([]);
+    expect(await status()).toBe('online');
+    const stale = q.next((e) => isLive3(e) && e.hostStatusChanged.status === 'stale');
+    expect((await sweepAt(40_000)).filter((h) => h.hostname === 'live-3')).toMatchObject([{ status: 'stale', previous: 'online' }]);
+    expect((await stale).hostStatusChanged).toEqual({ hostname: 'live-3', status: 'stale', previous: 'online' });
+    expect(await status()).toBe('stale');
+    expect((await sweepAt(50_000)).filter((h) => h.hostname === 'live-3')).toEqual([]);
+    const offline = q.next((e) => isLive3(e) && e.hostStatusChanged.status === 'offline');
+    expect((await sweepAt(70_000)).filter((h) => h.hostname === 'live-3')).toMatchObject([{ status: 'offline', previous: 'stale' }]);
+    expect((await offline).hostStatusChanged).toEqual({ hostname: 'live-3', status: 'offline', previous: 'stale' });
+    expect(await status()).toBe('offline');
+
+    // back, then stale, then a sample: online again, from stale
+    await s.ingest(batchFor('live-3', 1), key);
+    expect((await q.next((e) => isLive3(e) && e.hostStatusChanged.status === 'online')).hostStatusChanged.previous).toBe('offline');
+    const seenAgain = (await s.testDb.prisma.host.findUniqueOrThrow({ where: { hostname: 'live-3' } })).lastSeenAt!.getTime();
+    await sweepLiveness({ sql: s.testDb.sql, bus: s.bus, staleAfterMs: 30_000, offlineAfterMs: 60_000, now: () => new Date(seenAgain + 40_000) });
+    expect(await status()).toBe('stale');
+    const back = q.next((e) => isLive3(e) && e.hostStatusChanged.status === 'online');
+    await s.ingest(batchFor('live-3', 1), key);
+    expect((await back).hostStatusChanged).toEqual({ hostname: 'live-3', status: 'online', previous: 'stale' });
     q.close();
     await client.dispose();
   });

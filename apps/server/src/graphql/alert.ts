@@ -103,12 +103,16 @@ function alertWhere(filter: AlertFilterInput | null | undefined): PrismaTypes.Al
   return { AND: and };
 }
 
+export const ALERTS_PAGE_MAX = 500;
+
 builder.queryField('alerts', (t) =>
   t.prismaConnection({
     type: 'Alert',
     cursor: 'id',
+    // the workbench's list grows 100 at a time up to this; beyond, filters narrow it
+    maxSize: ALERTS_PAGE_MAX,
     authScopes: { viewer: true },
-    description: 'Alerts, newest start first',
+    description: `Alerts, newest start first; at most ${ALERTS_PAGE_MAX} a page`,
     args: { filter: t.arg({ type: AlertFilter }) },
     totalCount: (_connection, args, ctx) => ctx.prisma.alert.count({ where: alertWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>

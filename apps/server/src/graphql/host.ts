@@ -4,7 +4,7 @@ import { builder } from './builder.ts';
 import { containsText } from './search.ts';
 import { idArg, validate } from './errors.ts';
 
-export const HostStatusEnum = builder.enumType('HostStatus', { values: ['unknown', 'online', 'offline'] as const });
+export const HostStatusEnum = builder.enumType('HostStatus', { values: ['unknown', 'online', 'stale', 'offline'] as const });
 
 const LatestSample = builder
   .objectRef<{ ts: Date; value: number; labels: Record<string, string> }>('LatestSample')

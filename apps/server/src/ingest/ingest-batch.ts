@@ -110,7 +110,7 @@ function publishAfterCommit(
         hostId: host.id,
         hostname: host.hostname,
         status: 'online',
-        previous: (host.previous ?? 'unknown') as 'unknown' | 'offline',
+        previous: host.previous ?? 'unknown',
         at,
       });
     }

@@ -17,9 +17,24 @@ export interface AgentConfig {
   probes: AgentProbe[];
 }
 
+type ProbeRow = Awaited<ReturnType<typeof enabledProbes>>[number];
+
+export interface ConfigHost {
+  id: number;
+  hostname: string;
+  labels: unknown;
+}
+
+/** The enabled probes in id order: what every host's configuration is chosen from. */
+export const enabledProbes = (prisma: PrismaClient) => prisma.probe.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
+
 export async function agentConfigFor(prisma: PrismaClient, hostId: number): Promise<AgentConfig> {
   const host = await prisma.host.findUnique({ where: { id: hostId }, select: { id: true, hostname: true, labels: true } });
-  const rows = await prisma.probe.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
+  return configOfHost(host, await enabledProbes(prisma));
+}
+
+/** The configuration of `host` (none: no probes) among the enabled probes `rows`. */
+export function configOfHost(host: ConfigHost | null, rows: ProbeRow[]): AgentConfig {
   const probes: AgentProbe[] = [];
   for (const row of rows) {
     const scope = hostScopeSchema.safeParse(row.target);

@@ -53,6 +53,7 @@ export interface AgentReport {
   version: string;
   startedAt?: number | undefined;
   bufferDepth?: number | undefined;
+  configVersion?: string | undefined;
 }
 
 /** Records the agent's heartbeat for each host of the batch. */
@@ -64,23 +65,29 @@ export async function recordAgents(
   now: Date,
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO agents (host_id, key_id, version, started_at, last_heartbeat_at, buffer_depth, updated_at)
-     SELECT h, $2, $3, $4, $5, $6, $5 FROM unnest($1::int[]) AS h
+    `INSERT INTO agents (host_id, key_id, version, started_at, last_heartbeat_at, buffer_depth, config_version, updated_at)
+     SELECT h, $2, $3, $4, $5, $6, $7, $5 FROM unnest($1::int[]) AS h
      ON CONFLICT (host_id) DO UPDATE SET
        key_id = COALESCE(excluded.key_id, agents.key_id), version = excluded.version,
        started_at = COALESCE(excluded.started_at, agents.started_at),
        last_heartbeat_at = excluded.last_heartbeat_at, buffer_depth = excluded.buffer_depth,
+       config_version = COALESCE(excluded.config_version, agents.config_version),
        updated_at = excluded.updated_at`,
-    [hostIds, keyId, agent.version, agent.startedAt ? new Date(agent.startedAt) : null, now, agent.bufferDepth ?? 0],
+    [hostIds, keyId, agent.version, agent.startedAt ? new Date(agent.startedAt) : null, now, agent.bufferDepth ?? 0, agent.configVersion ?? null],
   );
 }
 
-/** Hosts not seen for `offlineAfterMs` go offline; returns them so the caller can publish. */
-export async function markOfflineHosts(tx: SqlRunner, now: Date, offlineAfterMs: number) {
-  return tx.query<{ id: number; hostname: string }>(
-    `UPDATE hosts SET status = 'offline', updated_at = $1
-     WHERE status = 'online' AND last_seen_at < $2 RETURNING id, hostname`,
-    [now, new Date(now.getTime() - offlineAfterMs)],
+/**
+ * Online hosts not seen for `staleAfterMs` go stale, online or stale ones not seen for
+ * `offlineAfterMs` go offline; returns the changes so the caller can publish them.
+ */
+export async function markSilentHosts(tx: SqlRunner, now: Date, staleAfterMs: number, offlineAfterMs: number) {
+  return tx.query<{ id: number; hostname: string; status: 'stale' | 'offline'; previous: 'online' | 'stale' }>(
+    `UPDATE hosts h SET status = CASE WHEN h.last_seen_at < $3 THEN 'offline' ELSE 'stale' END::"HostStatus", updated_at = $1
+     FROM (SELECT id, status FROM hosts WHERE status IN ('online', 'stale') AND last_seen_at < $2 FOR UPDATE) AS old
+     WHERE h.id = old.id AND (h.last_seen_at < $3 OR old.status = 'online')
+     RETURNING h.id, h.hostname, h.status, old.status AS previous`,
+    [now, new Date(now.getTime() - Math.min(staleAfterMs, offlineAfterMs)), new Date(now.getTime() - offlineAfterMs)],
   );
 }
 
@@ -92,6 +99,8 @@ export interface HostRefresh {
   hosts: UpsertedHost[];
   /** hosts whose agent heartbeat is older than the refresh interval */
   staleAgents: Set<string>;
+  /** the probe configuration each host's agent last reported (a change is written at once) */
+  agentConfigs: Map<string, string | null>;
 }
 
 /**
@@ -107,9 +116,9 @@ export async function refreshHosts(
   fingerprints: Map<string, string>,
 ): Promise<HostRefresh> {
   const names = [...new Set(hosts.map((h) => h.hostname))].sort();
-  const rows = await tx.query<{ id: number; hostname: string; status: HostStatus; fresh: boolean; agent_fresh: boolean }>(
+  const rows = await tx.query<{ id: number; hostname: string; status: HostStatus; fresh: boolean; agent_fresh: boolean; config_version: string | null }>(
     `SELECT h.id, h.hostname, h.status, h.last_seen_at >= $2 AS fresh,
-            COALESCE(a.last_heartbeat_at >= $2, false) AS agent_fresh
+            COALESCE(a.last_heartbeat_at >= $2, false) AS agent_fresh, a.config_version
      FROM hosts h LEFT JOIN agents a ON a.host_id = h.id WHERE h.hostname = ANY($1::text[])`,
     [names, new Date(now.getTime() - refreshMs)],
   );
@@ -128,5 +137,6 @@ export async function refreshHosts(
     (n) => byName.get(n) ?? { id: known.get(n)!.id, hostname: n, previous: known.get(n)!.status },
   );
   const staleAgents = new Set(names.filter((n) => !known.get(n)?.agent_fresh));
-  return { hosts: result, staleAgents };
+  const agentConfigs = new Map(names.map((n) => [n, known.get(n)?.config_version ?? null]));
+  return { hosts: result, staleAgents, agentConfigs };
 }

@@ -137,10 +137,13 @@ export function createSampleWriter(opts: SampleWriterOptions): SampleWriter {
     const { results, created } = await sql.transaction(async (tx) => {
       const fresh = await claimBatchIds(tx, jobs);
       const freshJobs = jobs.filter((_, i) => fresh[i]);
-      const { hosts: refreshed, staleAgents } = await refreshHosts(tx, freshJobs.flatMap((j) => j.hosts), at, refreshMs, fingerprints);
+      const { hosts: refreshed, staleAgents, agentConfigs } = await refreshHosts(tx, freshJobs.flatMap((j) => j.hosts), at, refreshMs, fingerprints);
       const hostByName = new Map(refreshed.map((h) => [h.hostname, h]));
       for (const j of freshJobs) {
-        const ids = j.agent ? j.hosts.filter((h) => staleAgents.has(h.hostname)).map((h) => hostByName.get(h.hostname)!.id) : [];
+        // written when the heartbeat is old, or at once when the agent runs another configuration
+        const reported = j.agent?.configVersion;
+        const due = (hostname: string) => staleAgents.has(hostname) || (reported !== undefined && agentConfigs.get(hostname) !== reported);
+        const ids = j.agent ? j.hosts.filter((h) => due(h.hostname)).map((h) => hostByName.get(h.hostname)!.id) : [];
         if (ids.length > 0) await recordAgents(tx, ids, j.agent!, j.keyId, at);
       }
       // series ids: from the cache, else created (or found) in one statement
