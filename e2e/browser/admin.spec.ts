@@ -4,6 +4,7 @@
 // runs; the policy editor shows the server's refusal. Settings: an API key's secret shown once.
 // And a viewer is offered nothing that changes anything, while the server refuses it anyway.
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
@@ -12,6 +13,8 @@ import { api, baseUrl, expect, shoot, signIn, test } from './fixtures.ts';
 import { PEOPLE } from './people.ts';
 
 const unique = (what: string) => `e2e-${what}-${randomUUID().slice(0, 8)}`;
+/** this machine, as the local agent reports it */
+const LOCAL = hostname().replace(/[^A-Za-z0-9_.-]/g, '-');
 
 /** A webhook receiver on 127.0.0.1 and a free port, recording every request. */
 async function receiver() {
@@ -48,6 +51,13 @@ test('an admin makes an enrolment token: install commands with the token and the
   await page.goto(`${baseUrl()}/agents`);
   await expect(page.getByRole('heading', { name: 'Agents', level: 1 })).toBeVisible();
   await expect(page.getByTestId('agent-row').first()).toBeVisible();
+  // the local agent runs the probe configuration the server gives its host (it reports it with its batches)
+  const local = page.getByTestId('agent-row').filter({ hasText: LOCAL });
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(local.getByTestId('config-state')).toHaveText('current', { timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(local.locator('code')).toHaveText(/^[0-9a-f]{8}$/);
 
   await page.getByRole('button', { name: 'Create enrolment token' }).click();
   const token = (await page.getByTestId('enrol-token').textContent())!.trim();
@@ -79,7 +89,7 @@ test('an admin makes an enrolment token: install commands with the token and the
     headers: { 'content-type': 'application/json', authorization: `Bearer ${enrolled.data!.enrollAgent.key}` },
     body: JSON.stringify({
       batchId: randomUUID(),
-      agent: { version: 'e2e-9.8.7', bufferDepth: 42 },
+      agent: { version: 'e2e-9.8.7', bufferDepth: 42, configVersion: 'feedface00000000' },
       hosts: [{ hostname: host, samples: [{ metric: 'os.cpu.usage', ts: Date.now(), value: 12 }] }],
     }),
   });
@@ -87,6 +97,9 @@ test('an admin makes an enrolment token: install commands with the token and the
   const row = page.getByTestId('agent-row').filter({ hasText: host });
   await expect(row).toContainText('e2e-9.8.7');
   await expect(row).toContainText('42 samples');
+  // a configuration the server never gave: behind
+  await expect(row.locator('code')).toHaveText('feedface');
+  await expect(row.getByTestId('config-state')).toHaveText('behind');
   await expect(row.getByTestId('agent-status')).toHaveText('online');
   await expect(row.getByRole('link', { name: host })).toHaveAttribute('href', /^\/hosts\/\d+$/);
   // a used token is refused a second time

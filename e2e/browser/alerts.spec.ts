@@ -64,6 +64,15 @@ test('an alert appears, is acknowledged, silenced and resolves live; a viewer ca
   expect(await marked(page)).toBe('still here');
   await shoot(page, 'alerts');
 
+  // the host filter searches hostnames on the server as you type; a pick goes into the URL
+  const hostBox = page.getByRole('combobox', { name: 'Host' });
+  await hostBox.fill(HOST.slice(0, 12));
+  await page.getByRole('option', { name: HOST }).click();
+  await expect(page).toHaveURL(/[?&]host=\d+/);
+  await expect(hostBox).toHaveValue(HOST);
+  await expect(rows).toHaveCount(1);
+  expect(await marked(page)).toBe('still here');
+
   // the detail: header, then acknowledging through the notification link (?action=acknowledge)
   await row.getByRole('link', { name: RULE }).click();
   await expect(page.getByRole('heading', { name: RULE })).toBeVisible();

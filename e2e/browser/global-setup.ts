@@ -16,6 +16,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     DATABASE_URL: '',
     LOG_LEVEL: 'warn',
     ESMON_PUBLIC_URL: url,
+    // a host silent for 15 s shows stale (the local agent reports every 5 s); offline after 60 s
+    ESMON_HOST_STALE_AFTER: '15',
   });
   await waitUntil('the running banner', async () => (proc.output().includes('esmon is running') ? true : undefined), 120_000, proc);
   const admin = await loginToken(url, PEOPLE.admin.email, PEOPLE.admin.password);

@@ -2,7 +2,7 @@
 // server's downsampled range query, its legend reads a number, and live samples extend it without
 // a reload; the 24h range asks the server again (2-minute buckets) and still draws. A host of our
 // own, fed over HTTP ingest, lists the probe that targets it and its firing alert, coloured by
-// severity and linking to the alert. An unknown id says so.
+// severity and linking to the alert, and goes stale live when it falls silent. An unknown id says so.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Page, Response } from '@playwright/test';
@@ -148,6 +148,13 @@ test('a host of our own: its probe and its firing alert, coloured by severity; a
     await expect(other.locator('canvas')).toBeVisible();
     await expect(other.getByTestId('legend-value')).toHaveText(/^\d+(\.\d+)?$/);
     await shoot(page, 'host-detail-alert');
+
+    // silent for ESMON_HOST_STALE_AFTER (15 s here): the server calls the host stale, and the page says so live
+    await expect(page.getByTestId('host-status')).toHaveText('online');
+    await expect(page.getByTestId('host-status')).toHaveText('stale', { timeout: 45_000 });
+    await push(96);
+    await expect(page.getByTestId('host-status')).toHaveText('online', { timeout: 15_000 });
+    expect(await marked(page)).toBe('still here');
 
     await page.goto(`${baseUrl()}/hosts/987654321`);
     await expect(page.getByRole('heading', { name: 'No host 987654321' })).toBeVisible();

@@ -1,7 +1,8 @@
-// Every agent: its host (live status), version, heartbeat, what waits in its buffer and how often
-// it applied a configuration; admins make enrolment tokens for new ones.
-import { useEffect, useMemo, useRef } from 'react';
-import { useMutation, useQuery, useSubscription } from 'urql';
+// Every agent: its host (live status), version, heartbeat, what waits in its buffer and which probe
+// configuration it runs (current or behind the server's); admins make enrolment tokens for new ones.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useClient, useMutation, useSubscription } from 'urql';
+import { fetchAll } from '../../api/connections.ts';
 import type { PageProps } from '../../app/page-props.ts';
 import { Link } from '../../app/router.tsx';
 import { useSession } from '../../api/session.tsx';
@@ -11,13 +12,11 @@ import { says } from '../../ui/server-error.ts';
 import { EnrolToken } from './EnrolToken.tsx';
 import './agents.css';
 
-const AGENTS = `{ agents(first: 500) { edges { node {
-  id version startedAt lastHeartbeatAt bufferDepth
+const AGENT_FIELDS = `id version startedAt lastHeartbeatAt bufferDepth configVersion configCurrent
   host { id hostname status os
     bufferBytes: latest(metric: "esmon.agent.buffer.bytes") { ts value }
     configApplies: latest(metric: "esmon.agent.config.version") { ts value }
-  }
-} } } }`;
+  }`;
 
 const STATUS = `subscription { hostStatusChanged { hostId hostname status previous at } }`;
 const PING = `mutation ($hostId: ID!) { pingAgent(hostId: $hostId) }`;
@@ -33,6 +32,8 @@ interface AgentRow {
   startedAt: string | null;
   lastHeartbeatAt: string | null;
   bufferDepth: number;
+  configVersion: string | null;
+  configCurrent: boolean | null;
   host: { id: string; hostname: string; status: string; os: string | null; bufferBytes: Latest | null; configApplies: Latest | null };
 }
 
@@ -41,6 +42,18 @@ interface StatusEvent {
   status: string;
 }
 
+
+/** Which configuration the agent runs, and whether it is the one the server gives its host now. */
+function ConfigCell({ a }: { a: AgentRow }) {
+  const loads = a.host.configApplies ? `; ${count(a.host.configApplies.value)} loaded since the agent started` : '';
+  if (!a.configVersion) return <span className="muted" title={`the agent has not reported its probe configuration${loads}`}>not reported</span>;
+  return (
+    <span title={`probe configuration ${a.configVersion}${loads}`}>
+      <code>{a.configVersion.slice(0, 8)}</code>{' '}
+      {a.configCurrent ? <span className="badge ok" data-testid="config-state">current</span> : <span className="badge warn" data-testid="config-state">behind</span>}
+    </span>
+  );
+}
 
 function Ping({ hostId }: { hostId: string }) {
   const [{ data, error, fetching }, ping] = useMutation<{ pingAgent: { version?: string; uptimeSeconds?: number; probes?: { probes?: number; applies?: number; running?: number } } }>(PING);
@@ -60,14 +73,27 @@ function Ping({ hostId }: { hostId: string }) {
 
 export default function AgentsPage(_props: PageProps) {
   const { can } = useSession();
-  const [{ data, error, fetching }, refetch] = useQuery<{ agents: { edges: { node: AgentRow }[] } }>({ query: AGENTS });
+  const client = useClient();
+  const [data, setData] = useState<AgentRow[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [fetching, setFetching] = useState(false);
+  const refetch = useCallback(() => {
+    setFetching(true);
+    fetchAll<AgentRow>(client, 'agents', AGENT_FIELDS)
+      .then((rows) => {
+        setData(rows);
+        setError(null);
+      }, setError)
+      .finally(() => setFetching(false));
+  }, [client]);
+  useEffect(refetch, [refetch]);
   // live host status: the newest event per host wins over what the query said
   const [{ data: live }] = useSubscription<{ hostStatusChanged: StatusEvent }, Record<string, string>>(
     { query: STATUS },
     (seen = {}, event) => ({ ...seen, [event.hostStatusChanged.hostId]: event.hostStatusChanged.status }),
   );
   const now = useNow(5000);
-  const rows = useMemo(() => (data?.agents.edges ?? []).map((e) => e.node).sort((a, b) => a.host.hostname.localeCompare(b.host.hostname)), [data]);
+  const rows = useMemo(() => [...(data ?? [])].sort((a, b) => a.host.hostname.localeCompare(b.host.hostname)), [data]);
   const known = useMemo(() => new Set(rows.map((r) => r.host.id)), [rows]);
   // a host that was not listed came online (a new agent): list it
   // (once per such host: hosts fed by integrations have no agent and never appear)
@@ -77,7 +103,7 @@ export default function AgentsPage(_props: PageProps) {
   useEffect(() => {
     if (!unknownKey) return;
     for (const id of unknownKey.split(',')) asked.current.add(id);
-    refetch({ requestPolicy: 'network-only' });
+    refetch();
   }, [unknownKey, refetch]);
 
   return (
@@ -85,7 +111,12 @@ export default function AgentsPage(_props: PageProps) {
       <h1>Agents</h1>
       {can('admin') && <EnrolToken />}
       <h2>Reporting agents</h2>
-      {error && <p className="error" role="alert">{says(error)}</p>}
+      {error != null && <p className="error" role="alert">{says(error as Error)}</p>}
+      {data && (
+        <p>
+          <button type="button" className="secondary" disabled={fetching} onClick={refetch}>Refresh</button>
+        </p>
+      )}
       {!data && !error && <p className="muted">{fetching ? 'Loading…' : 'No data'}</p>}
       {data && rows.length === 0 && <p className="muted">No agent has reported yet.</p>}
       {rows.length > 0 && (
@@ -98,7 +129,7 @@ export default function AgentsPage(_props: PageProps) {
               <th>Started</th>
               <th>Last heartbeat</th>
               <th title="samples waiting in the agent's disk buffer at its last report; bytes from esmon.agent.buffer.bytes">Buffer</th>
-              <th title="esmon.agent.config.version: how many probe configurations the agent applied since it started">Config loads</th>
+              <th title="the probe configuration the agent reported running with its last batch: current when it is what the server gives its host now">Config</th>
               <th />
             </tr>
           </thead>
@@ -116,7 +147,7 @@ export default function AgentsPage(_props: PageProps) {
                     {count(a.bufferDepth)} samples
                     {a.host.bufferBytes && <span className="muted"> · {bytes(a.host.bufferBytes.value)}</span>}
                   </td>
-                  <td>{a.host.configApplies ? count(a.host.configApplies.value) : <span className="muted">not reported</span>}</td>
+                  <td><ConfigCell a={a} /></td>
                   <td><Ping hostId={a.host.id} /></td>
                 </tr>
               );
@@ -125,8 +156,9 @@ export default function AgentsPage(_props: PageProps) {
         </table>
       )}
       <p className="muted legend">
-        Status changes as it happens. Buffer: samples the agent held on disk, unsent, at its last batch. Config loads: probe
-        configurations applied since the agent started (its own esmon.agent.config.version metric); Ping asks the agent itself.
+        Status changes as it happens. Buffer: samples the agent held on disk, unsent, at its last batch. Config: the probe
+        configuration the agent reported with its last batch, current when it is the one the server gives its host now (an
+        agent picks a change up within seconds and reports it with its next batch); Ping asks the agent itself.
       </p>
     </section>
   );

@@ -1,7 +1,9 @@
 // The list's filters: state, severity, host, rule, acknowledged, search text and open only. The
-// page keeps them in the URL query; this form only edits them.
+// page keeps them in the URL query; this form only edits them. Hosts are searched on the server as
+// you type (HostPicker): a fleet does not fit one page; the rules do.
 import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
+import { HostPicker } from '../../ui/HostPicker.tsx';
 import { FILTER_CHOICES, type FilterChoicesData } from './queries.ts';
 import { DEFAULT_FILTERS, SEVERITIES, errorText, STATES, severityLabel, toggle, type ListFilters } from './alert-model.ts';
 
@@ -10,7 +12,6 @@ export function AlertFilters({ value, onChange }: { value: ListFilters; onChange
   const [search, setSearch] = useState(value.search);
   useEffect(() => setSearch(value.search), [value.search]);
   const set = (patch: Partial<ListFilters>) => onChange({ ...value, ...patch });
-  const hosts = data?.hosts.edges.map((e) => e.node).sort((a, b) => a.hostname.localeCompare(b.hostname)) ?? [];
   const rules = data?.rules ?? [];
   return (
     <form
@@ -23,7 +24,15 @@ export function AlertFilters({ value, onChange }: { value: ListFilters; onChange
     >
       <label>
         Search
-        <input type="search" value={search} placeholder="rule, host or fingerprint" maxLength={200} onChange={(e) => setSearch(e.target.value)} onBlur={() => search !== value.search && set({ search })} />
+        <input type="search" value={search} placeholder="rule, host or fingerprint" maxLength={200} onChange={(e) => setSearch(e.target.value)} onBlur={() => search !== value.search && set({ search })}
+          // Enter applies it: with the host picker's box beside it the form no longer submits implicitly
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              set({ search });
+            }
+          }}
+        />
       </label>
       <fieldset>
         <legend>State</legend>
@@ -43,16 +52,7 @@ export function AlertFilters({ value, onChange }: { value: ListFilters; onChange
           </label>
         ))}
       </fieldset>
-      <label>
-        Host
-        <select value={value.hostId} onChange={(e) => set({ hostId: e.target.value })}>
-          <option value="">any host</option>
-          {value.hostId && !hosts.some((h) => h.id === value.hostId) && <option value={value.hostId}>host {value.hostId}</option>}
-          {hosts.map((h) => (
-            <option key={h.id} value={h.id}>{h.hostname}</option>
-          ))}
-        </select>
-      </label>
+      <HostPicker value={value.hostId} onChange={(hostId) => set({ hostId })} />
       <label>
         Rule
         <select value={value.ruleId} onChange={(e) => set({ ruleId: e.target.value })}>
@@ -76,7 +76,7 @@ export function AlertFilters({ value, onChange }: { value: ListFilters; onChange
         Open only
       </label>
       <button type="button" className="secondary" onClick={() => onChange(DEFAULT_FILTERS)}>Reset</button>
-      {error && <p className="error" role="alert">Hosts and rules for the filters: {errorText(error)}</p>}
+      {error && <p className="error" role="alert">Rules for the filter: {errorText(error)}</p>}
     </form>
   );
 }

@@ -14,7 +14,9 @@ import { ALERTS, type AlertRow, type AlertsData } from './queries.ts';
 import { errorText, filtersToQuery, formatValue, parseFilters, rowClass, since, toAlertFilter, type ListFilters } from './alert-model.ts';
 import './alerts.css';
 
-const PAGE = 200;
+const PAGE = 100;
+/** the server's page limit for alerts: beyond it, the filters narrow the list */
+const MAX_ROWS = 500;
 
 export default function AlertsPage(_props: PageProps) {
   const { query } = useLocation();
@@ -85,7 +87,11 @@ export default function AlertsPage(_props: PageProps) {
           {rows.length < data.alerts.totalCount && (
             <p>
               <span className="muted">Showing {rows.length} of {data.alerts.totalCount}. </span>
-              <button type="button" className="secondary" onClick={() => setLimit((n) => n + PAGE)}>Show more</button>
+              {limit < MAX_ROWS ? (
+                <button type="button" className="secondary" onClick={() => setLimit((n) => Math.min(n + PAGE, MAX_ROWS))}>Show more</button>
+              ) : (
+                <span className="muted">Narrow the filters to see the rest.</span>
+              )}
             </p>
           )}
         </>

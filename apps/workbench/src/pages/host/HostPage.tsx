@@ -39,9 +39,6 @@ interface HostData {
   series: { id: string; metric: string }[];
 }
 
-/** Online but silent this long: shown as stale (the server calls it offline after a minute). */
-const STALE_AFTER_MS = 30_000;
-
 
 export default function HostPage({ params }: PageProps) {
   const id = params.id ?? '';
@@ -86,8 +83,8 @@ function HostDetail({ id }: { id: string }) {
   if (!host) return <NoHost id={id} />;
 
   const lastSeen = Math.max(host.lastSeenAt ? Date.parse(host.lastSeenAt) : 0, seen.data ?? 0);
-  const serverStatus = statusEvent.data && Date.parse(statusEvent.data.at) >= (host.lastSeenAt ? Date.parse(host.lastSeenAt) : 0) ? statusEvent.data.status : host.status;
-  const status = serverStatus === 'online' && lastSeen > 0 && now - lastSeen > STALE_AFTER_MS ? 'stale' : serverStatus;
+  // the server's word: online, stale (silent longer than ESMON_HOST_STALE_AFTER), offline; the newest wins
+  const status = statusEvent.data && Date.parse(statusEvent.data.at) >= (host.lastSeenAt ? Date.parse(host.lastSeenAt) : 0) ? statusEvent.data.status : host.status;
   const pick = (key: string) => {
     setTo(Date.now());
     navigate(`/hosts/${id}?range=${key}`, true);

@@ -9,7 +9,7 @@ import type { HostStatus } from './store.ts';
 import { useOverviewData } from './useOverviewData.ts';
 import './overview.css';
 
-const STATUSES: HostStatus[] = ['online', 'offline', 'unknown'];
+const STATUSES: HostStatus[] = ['online', 'stale', 'offline', 'unknown'];
 
 export default function OverviewPage(_props: PageProps) {
   const { query } = useLocation();
@@ -20,7 +20,7 @@ export default function OverviewPage(_props: PageProps) {
   const shown = useMemo(() => hosts.filter(matcher(filter)), [hosts, filter]);
   const choices = useMemo(() => labelChoices(hosts), [hosts]);
   const byStatus = useMemo(() => {
-    const n: Record<HostStatus, number> = { online: 0, offline: 0, unknown: 0 };
+    const n: Record<HostStatus, number> = { online: 0, stale: 0, offline: 0, unknown: 0 };
     for (const h of hosts) n[h.status]++;
     return n;
   }, [hosts]);

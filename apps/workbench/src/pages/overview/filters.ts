@@ -10,7 +10,7 @@ export interface OverviewFilter {
   status: HostStatus | '';
 }
 
-const STATUSES = new Set(['online', 'offline', 'unknown']);
+const STATUSES = new Set(['online', 'stale', 'offline', 'unknown']);
 
 export function parseFilter(query: URLSearchParams): OverviewFilter {
   const status = query.get('status') ?? '';

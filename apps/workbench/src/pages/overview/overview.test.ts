@@ -88,6 +88,12 @@ describe('overview store', () => {
     expect(store.setStatus('9', 'online', '2026-01-01T00:01:00.000Z')).toBe(false);
     expect(store.getList()).not.toBe(list);
     expect(store.get('1')!.status).toBe('offline');
+    // the server's stale (silent, not yet offline) is kept as it is; a status it does not know is unknown
+    store.setStatus('2', 'stale', '2026-01-01T00:01:00.000Z');
+    expect(store.get('2')!.status).toBe('stale');
+    store.setStatus('2', 'asleep', '2026-01-01T00:01:00.000Z');
+    expect(store.get('2')!.status).toBe('unknown');
+    store.setStatus('2', 'online', '2026-01-01T00:01:01.000Z');
     const calls: string[] = [];
     store.subscribeHost('1', () => calls.push('1'));
     store.subscribeHost('2', () => calls.push('2'));

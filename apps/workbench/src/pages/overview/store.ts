@@ -2,7 +2,8 @@
 // subscriptions. A card subscribes to its own host only, and an update replaces only the hosts it
 // changes, so 200 hosts updating every second re-render 200 small cards, not the page.
 
-export type HostStatus = 'online' | 'offline' | 'unknown';
+/** the server's: stale is online but silent longer than ESMON_HOST_STALE_AFTER */
+export type HostStatus = 'online' | 'stale' | 'offline' | 'unknown';
 
 /** What the hosts query says about a host (membership, order and filters depend on these). */
 export interface HostInfo {
@@ -63,7 +64,7 @@ const sameLabels = (a: Record<string, string>, b: Record<string, string>) => {
 };
 
 export function normaliseStatus(s: string): HostStatus {
-  return s === 'online' || s === 'offline' ? s : 'unknown';
+  return s === 'online' || s === 'stale' || s === 'offline' ? s : 'unknown';
 }
 
 export class OverviewStore {

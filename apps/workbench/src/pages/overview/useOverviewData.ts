@@ -5,7 +5,7 @@
 // fetched once (a query triggered by that event, not polling).
 import { useEffect, useMemo, useState } from 'react';
 import { useClient, type Client } from 'urql';
-import { fetchAllHosts } from '../../api/hosts.ts';
+import { fetchAllHosts } from '../../api/connections.ts';
 import { normaliseStatus, OverviewStore, type FiringUpdate, type GaugeUpdate, type HostInfo } from './store.ts';
 
 const GAUGE_FIELDS = 'hostId hostname cpu memory disk diskMount at';

@@ -1,21 +1,7 @@
 // The code editor for SQL, PowerShell and WQL parameters. Its own chunk, loaded only when such a
-// field is shown. Monaco comes from our bundle, never a CDN: the editor core with a few editing
-// features, only the sql and powershell basic languages, and the editor worker built by Vite.
-import { Editor, loader } from '@monaco-editor/react';
-import * as monaco from 'monaco-editor/editor/editor.api';
-import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
-import 'monaco-editor/features/codicon/register';
-import 'monaco-editor/features/find/register';
-import 'monaco-editor/features/bracketMatching/register';
-import 'monaco-editor/features/comment/register';
-import 'monaco-editor/features/clipboard/register';
-import 'monaco-editor/features/folding/register';
-import 'monaco-editor/languages/definitions/sql/register';
-import 'monaco-editor/languages/definitions/powershell/register';
-
-self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
-// @monaco-editor/react's types name an older monaco-editor than ours; the runtime API is the same
-loader.config({ monaco: monaco as unknown as Parameters<typeof loader.config>[0]['monaco'] });
+// field is shown; Monaco itself (our bundled copy, never a CDN) is set up once in ui/monaco.ts.
+import { Editor } from '@monaco-editor/react';
+import '../../ui/monaco.ts';
 
 const dark = () => matchMedia('(prefers-color-scheme: dark)').matches;
 

@@ -1,7 +1,7 @@
 // The GraphQL the probe pages use, and the plugin catalogue as a map by id.
 import { useEffect, useMemo, useState } from 'react';
 import { useClient, useQuery, useSubscription } from 'urql';
-import { fetchAllHosts } from '../../api/hosts.ts';
+import { fetchAllHosts } from '../../api/connections.ts';
 import type { PluginManifest } from './model.ts';
 
 export const PROBES = `{ probes { id name version enabled intervalSeconds timeoutSeconds definition updatedAt } }`;

@@ -2,7 +2,7 @@
 // validator's, and the server's from a refused save). Loaded lazily with Monaco itself.
 import Editor from '@monaco-editor/react';
 import { useEffect, useRef, useState } from 'react';
-import { monaco } from './monaco-setup.ts';
+import { monaco } from '../../ui/monaco.ts';
 import { languageState, registerRuleLanguage, RULE_LANGUAGE, setRuleMarkers, type PlacedProblem } from './rule-language.ts';
 
 export interface RuleCodeEditorProps {
