@@ -65,6 +65,35 @@ describe(`agent commands (${testDatabaseKind()})`, () => {
     }
   });
 
+  it("takes a command's answer only from the agent it went to: another host's key answering first is ignored", async () => {
+    const intruder = await s.agentKey('cmd-intruder');
+    const client = wsClient(s.url, key);
+    const stop = client.subscribe<{ agentCommands: { id: string; kind: string } }>(
+      { query: 'subscription { agentCommands { id kind } }' },
+      {
+        next: ({ data }) => {
+          const c = data!.agentCommands;
+          // the intruder, having learnt the id, answers first; the real agent a moment later
+          void (async () => {
+            const forged = await s.gql('mutation ($id: String!, $r: JSON) { reportAgentCommand(id: $id, ok: true, result: $r) }', { id: c.id, r: { version: 'forged', uptimeSeconds: 0 } }, intruder);
+            expect(forged.errors).toBeUndefined();
+            await s.gql('mutation ($id: String!, $r: JSON) { reportAgentCommand(id: $id, ok: true, result: $r) }', { id: c.id, r: { version: 'real', uptimeSeconds: 2 } }, key);
+          })();
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    try {
+      let ping: { data?: { pingAgent: unknown } | null } = {};
+      for (let i = 0; i < 50 && !ping.data; i++) ping = await s.gql('mutation ($h: ID!) { pingAgent(hostId: $h) }', { h: hostId }, viewer);
+      expect(ping.data!.pingAgent).toEqual({ version: 'real', uptimeSeconds: 2 });
+    } finally {
+      stop();
+      await client.dispose();
+    }
+  });
+
   it('keeps commands for agents: people cannot subscribe to them or answer them', async () => {
     expect((await s.gql('mutation { reportAgentCommand(id: "x", ok: true) }', {}, analyst)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });

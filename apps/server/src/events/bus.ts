@@ -83,7 +83,8 @@ export type EventChannels = {
   /** to the agent of one host */
   agentCommands: [hostId: number, command: AgentCommand];
   /** an agent's answer to a command, by command id */
-  agentCommandResults: [commandId: string, result: { ok: boolean; result: unknown }];
+  /** an agent's answer; `hostId` is the answering agent's, so no other host's key can answer */
+  agentCommandResults: [commandId: string, result: { ok: boolean; result: unknown; hostId: number }];
   /** silences or maintenance windows changed */
   mutesChanged: [];
   /** published after the transaction that stored the event committed */

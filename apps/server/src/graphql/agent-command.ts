@@ -44,8 +44,7 @@ builder.mutationField('reportAgentCommand', (t) =>
     authScopes: { agent: true },
     args: { id: t.arg.string({ required: true }), ok: t.arg.boolean({ required: true }), result: t.arg({ type: 'JSON' }) },
     resolve: (_root, args, ctx) => {
-      hostOfAgent(ctx);
-      ctx.bus.publish('agentCommandResults', args.id, { ok: args.ok, result: args.result ?? null });
+      ctx.bus.publish('agentCommandResults', args.id, { ok: args.ok, result: args.result ?? null, hostId: hostOfAgent(ctx) });
       return true;
     },
   }),

@@ -41,14 +41,21 @@ export async function commandAgent(
   const answers = bus.subscribe('agentCommandResults', id)[Symbol.asyncIterator]();
   const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
   try {
-    const answer = answers.next();
+    let answer = answers.next();
     bus.publish('agentCommands', hostId, { ...command, id });
-    const first = await Promise.race([answer, deadline]);
-    if (first === 'timeout') throw new AgentCommandError(`the agent of host ${hostId} did not answer within ${Math.round(timeoutMs / 1000)} s`);
-    if (first.done) throw new AgentCommandError('the server is stopping');
-    const { ok, result } = first.value;
-    if (!ok) throw new AgentCommandError(`the agent refused: ${typeof result === 'string' ? result : JSON.stringify(result)}`);
-    return result;
+    for (;;) {
+      const first = await Promise.race([answer, deadline]);
+      if (first === 'timeout') throw new AgentCommandError(`the agent of host ${hostId} did not answer within ${Math.round(timeoutMs / 1000)} s`);
+      if (first.done) throw new AgentCommandError('the server is stopping');
+      // only the agent the command went to may answer it: another host's key is ignored
+      if (first.value.hostId !== hostId) {
+        answer = answers.next();
+        continue;
+      }
+      const { ok, result } = first.value;
+      if (!ok) throw new AgentCommandError(`the agent refused: ${typeof result === 'string' ? result : JSON.stringify(result)}`);
+      return result;
+    }
   } finally {
     void answers.return?.();
   }
