@@ -23,9 +23,19 @@ export async function signIn(page: Page, who: Person): Promise<void> {
   await expect(page.getByTestId('who')).toContainText(PEOPLE[who].email);
 }
 
+// one session per person, as a real client keeps it (logging in for every call would meet the
+// server's login rate limit)
+const sessions = new Map<Person, Promise<string>>();
+
 /** A GraphQL call as `who`, for arranging data a spec needs (not for what the spec proves). */
 export async function api<T = any>(who: Person, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const token = await loginToken(baseUrl(), PEOPLE[who].email, PEOPLE[who].password);
+  let session = sessions.get(who);
+  if (!session) {
+    session = loginToken(baseUrl(), PEOPLE[who].email, PEOPLE[who].password);
+    session.catch(() => sessions.delete(who));
+    sessions.set(who, session);
+  }
+  const token = await session;
   const r = await gql<T>(baseUrl(), query, variables, token);
   if (r.errors?.length || !r.data) throw new Error(`GraphQL: ${r.errors?.[0]?.message ?? 'no data'}`);
   return r.data;

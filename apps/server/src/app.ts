@@ -3,15 +3,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@esmon/db';
+import { createAuditLog } from './audit/audit-log.ts';
 import { createAuthenticate } from './auth/authenticate.ts';
 import type { Config } from './config.ts';
 import type { NotifyServices } from './notify/services.ts';
 import type { EventBus } from './events/bus.ts';
 import type { GraphQLServices } from './graphql/context.ts';
+import { graphqlGuards, type GraphQLSettings } from './graphql/operation-limits.ts';
 import { createGraphQL, graphiqlAssetsDir } from './graphql/yoga.ts';
 import { createStaticHandler } from './http/static-files.ts';
 import { createIngest } from './ingest/ingest-batch.ts';
 import { createIngestRoute } from './ingest/http.ts';
+import { createClientAddress } from './limits/client-address.ts';
+import { createLimits, type LimitSettings } from './limits/limits.ts';
 import type { Logger } from './log.ts';
 import type { EvaluatorStats } from './evaluator/evaluator.ts';
 import { createMetrics } from './metrics.ts';
@@ -24,10 +28,12 @@ export interface CreateAppOptions {
   bus: EventBus;
   store: Store;
   log: Logger;
-  config: Pick<Config, 'ESMON_SESSION_TTL' | 'ESMON_WORKBENCH_DIR'>;
+  config: Pick<Config, 'ESMON_SESSION_TTL' | 'ESMON_WORKBENCH_DIR' | 'ESMON_TRUST_PROXY'> & GraphQLSettings & LimitSettings;
   /** the rule evaluator's figures, for /metrics */
   evaluation?: () => EvaluatorStats;
   notify: NotifyServices;
+  /** the clock of the rate limits and the login back-off (tests move it) */
+  now?: () => number;
 }
 
 export interface App {
@@ -43,7 +49,7 @@ function sendText(res: ServerResponse, status: number, type: string, body: strin
   res.end(body);
 }
 
-export function createApp({ db, bus, store, log, config, evaluation, notify }: CreateAppOptions): App {
+export function createApp({ db, bus, store, log, config, evaluation, notify, now = Date.now }: CreateAppOptions): App {
   const metrics = createMetrics(
     () => db.sql.stats(),
     () => store.writer.depth(),
@@ -51,6 +57,8 @@ export function createApp({ db, bus, store, log, config, evaluation, notify }: C
   );
   store.onGroup((g) => metrics.ingestGroupSamples.observe(g.samples));
   const authenticate = createAuthenticate(db.prisma);
+  const limits = createLimits(config, { now, onRefused: (route) => metrics.rateLimited.inc({ route }) });
+  const clientAddress = createClientAddress(config.ESMON_TRUST_PROXY);
   const ingest = createIngest({ writer: store.writer, bus, metrics, window: store.window });
   const services: GraphQLServices = {
     prisma: db.prisma,
@@ -60,9 +68,11 @@ export function createApp({ db, bus, store, log, config, evaluation, notify }: C
     store,
     sessionTtlSeconds: config.ESMON_SESSION_TTL,
     notify,
+    audit: createAuditLog({ sql: db.sql, log, onWriteFailure: (stage) => metrics.auditWriteFailures.inc({ stage }) }),
+    loginGuard: limits.login,
   };
-  const { yoga, attachWebSocket } = createGraphQL({ services, authenticate, log });
-  const ingestRoute = createIngestRoute({ authenticate, ingest, metrics, log });
+  const graphql = createGraphQL({ services, authenticate, log, guards: graphqlGuards(config), limits, clientAddress });
+  const ingestRoute = createIngestRoute({ authenticate, ingest, metrics, log, limits, clientAddress });
   const graphiqlAssets = createStaticHandler(graphiqlAssetsDir, '/graphiql/assets');
   const workbench = createStaticHandler(config.ESMON_WORKBENCH_DIR ?? defaultWorkbenchDir, '/', 'index.html');
 
@@ -77,13 +87,13 @@ export function createApp({ db, bus, store, log, config, evaluation, notify }: C
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse, pathname: string) => {
-    if (pathname === '/graphql') return yoga(req, res);
+    if (pathname === '/graphql') return graphql.handle(req, res);
     if (pathname === '/api/v1/ingest') return ingestRoute(req, res);
     if (pathname === '/healthz') return healthz(res);
     if (pathname === '/metrics') {
       return sendText(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
     }
-    if (pathname.startsWith('/graphiql/assets/') && (await graphiqlAssets(req, res, pathname))) return;
+    if (config.ESMON_GRAPHIQL && pathname.startsWith('/graphiql/assets/') && (await graphiqlAssets(req, res, pathname))) return;
     if (pathname.startsWith('/api/')) return sendText(res, 404, 'application/json', JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${pathname}` } }));
     if (await workbench(req, res, pathname)) return;
     if (pathname === '/') return sendText(res, 503, 'text/plain', 'the workbench is not built: run `npm run build -w @esmon/workbench` (npm start does it)');
@@ -104,7 +114,7 @@ export function createApp({ db, bus, store, log, config, evaluation, notify }: C
       else res.end();
     });
   });
-  const closeWebSocket = attachWebSocket(server);
+  const closeWebSocket = graphql.attachWebSocket(server);
 
   return {
     server,

@@ -73,4 +73,60 @@ describe('configuration', () => {
     expect(loadConfig({ ESMON_ALERT_WEBHOOKS: '' }).ESMON_ALERT_WEBHOOKS).toBeUndefined();
     expect(() => loadConfig({ ESMON_ALERT_WEBHOOKS: ' , ' })).toThrow(ConfigError);
   });
+
+  it('reads the GraphQL limits and switches, refusing values that make no sense', () => {
+    expect(loadConfig({})).toMatchObject({
+      ESMON_GRAPHQL_MAX_DEPTH: 12,
+      ESMON_GRAPHQL_MAX_ALIASES: 20,
+      ESMON_GRAPHQL_MAX_TOKENS: 1000,
+      ESMON_GRAPHQL_MAX_COST: 50_000,
+      ESMON_GRAPHQL_MAX_DIRECTIVES: 10,
+      ESMON_GRAPHQL_MAX_BATCH: 0,
+      ESMON_GRAPHQL_INTROSPECTION: true,
+      ESMON_GRAPHIQL: true,
+    });
+    expect(loadConfig({ ESMON_GRAPHQL_MAX_DEPTH: '20', ESMON_GRAPHQL_MAX_BATCH: '5', ESMON_GRAPHQL_INTROSPECTION: 'off', ESMON_GRAPHIQL: 'false' })).toMatchObject({
+      ESMON_GRAPHQL_MAX_DEPTH: 20,
+      ESMON_GRAPHQL_MAX_BATCH: 5,
+      ESMON_GRAPHQL_INTROSPECTION: false,
+      ESMON_GRAPHIQL: false,
+    });
+    expect(loadConfig({ ESMON_GRAPHQL_INTROSPECTION: 'ON', ESMON_GRAPHIQL: '1' })).toMatchObject({ ESMON_GRAPHQL_INTROSPECTION: true, ESMON_GRAPHIQL: true });
+    expect(() => loadConfig({ ESMON_GRAPHQL_MAX_DEPTH: 'deep' })).toThrow(/ESMON_GRAPHQL_MAX_DEPTH must be a whole number/);
+    expect(() => loadConfig({ ESMON_GRAPHQL_MAX_COST: '2.5' })).toThrow(/ESMON_GRAPHQL_MAX_COST must be a whole number/);
+    // GraphiQL's own introspection query has 183 tokens
+    expect(() => loadConfig({ ESMON_GRAPHQL_MAX_TOKENS: '50' })).toThrow(/ESMON_GRAPHQL_MAX_TOKENS must be 200–100000/);
+    expect(() => loadConfig({ ESMON_GRAPHQL_MAX_BATCH: '-1' })).toThrow(/ESMON_GRAPHQL_MAX_BATCH must be 0–50/);
+    expect(() => loadConfig({ ESMON_GRAPHQL_INTROSPECTION: 'maybe' })).toThrow(/ESMON_GRAPHQL_INTROSPECTION must be on or off \(got "maybe"\)/);
+  });
+
+  it('reads rate limits as N/period (burst N unless given), or off, and how far to trust X-Forwarded-For', () => {
+    expect(loadConfig({})).toMatchObject({
+      ESMON_TRUST_PROXY: 0,
+      ESMON_RATE_LIMIT_INGEST: { count: 6000, periodMs: 60_000, burst: 6000, text: '6000/1m' },
+      ESMON_RATE_LIMIT_LOGIN: { count: 30, periodMs: 60_000, burst: 30 },
+      ESMON_LOGIN_BACKOFF_AFTER: 5,
+      ESMON_LOGIN_BACKOFF_MAX: 900,
+    });
+    const c = loadConfig({
+      ESMON_RATE_LIMIT_INGEST: 'off',
+      ESMON_RATE_LIMIT_GRAPHQL: '100/1s burst 20',
+      ESMON_RATE_LIMIT_LOGIN: '5 / m',
+      ESMON_RATE_LIMIT_WEBSOCKET: '90/1.5h',
+      ESMON_TRUST_PROXY: 'on',
+    });
+    expect(c.ESMON_RATE_LIMIT_INGEST).toBeNull();
+    expect(c.ESMON_RATE_LIMIT_GRAPHQL).toEqual({ count: 100, periodMs: 1_000, burst: 20, text: '100/1s burst 20' });
+    expect(c.ESMON_RATE_LIMIT_LOGIN).toMatchObject({ count: 5, periodMs: 60_000, burst: 5 });
+    expect(c.ESMON_RATE_LIMIT_WEBSOCKET).toMatchObject({ count: 90, periodMs: 5_400_000 });
+    expect(c.ESMON_TRUST_PROXY).toBe(1);
+    expect(loadConfig({ ESMON_TRUST_PROXY: '2' }).ESMON_TRUST_PROXY).toBe(2);
+    expect(loadConfig({ ESMON_TRUST_PROXY: 'false' }).ESMON_TRUST_PROXY).toBe(0);
+    for (const bad of ['30', '30/', '0/1m', '30/0s', '30/1m burst 0', '30 per minute', '-1/1m']) {
+      expect(() => loadConfig({ ESMON_RATE_LIMIT_LOGIN: bad }), bad).toThrow(`ESMON_RATE_LIMIT_LOGIN must be a rate like 30/1m, 100/1s burst 20, or off (got "${bad}")`);
+    }
+    expect(() => loadConfig({ ESMON_TRUST_PROXY: 'yes please' })).toThrow(/ESMON_TRUST_PROXY must be off, on, or the number of proxies/);
+    expect(() => loadConfig({ ESMON_LOGIN_BACKOFF_AFTER: '0' })).toThrow(/ESMON_LOGIN_BACKOFF_AFTER must be at least 1/);
+    expect(() => loadConfig({ ESMON_RATE_LIMIT_MAX_KEYS: '10' })).toThrow(/ESMON_RATE_LIMIT_MAX_KEYS must be at least 100/);
+  });
 });

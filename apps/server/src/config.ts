@@ -24,6 +24,28 @@ const duration = (name: string, fallback: string) =>
       return Number(m[1]) * UNITS[m[2] || 's']!;
     });
 
+/** A whole number within [min, max], e.g. a limit. */
+const count = (name: string, fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be ${min}–${max}`)
+    .max(max, `${name} must be ${min}–${max}`)
+    .default(fallback);
+
+/** A switch: on/off (also true/false, 1/0, yes/no), parsed to a boolean. */
+const toggle = (name: string, fallback: 'on' | 'off') =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const value = v.trim().toLowerCase();
+      if (['on', 'true', '1', 'yes'].includes(value)) return true;
+      if (['off', 'false', '0', 'no'].includes(value)) return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be on or off (got "${v}")` });
+      return z.NEVER;
+    });
+
 /**
  * A variable that no longer exists. Set (to anything but an empty string, which configured
  * nothing), the configuration is refused rather than the setting silently ignored; the message
@@ -35,6 +57,42 @@ const retired = (name: string, instead: string) =>
     .optional()
     .refine((v) => v === undefined || v.trim() === '', `${name} is no longer supported; ${instead}. Unset it to start`)
     .transform(() => undefined);
+
+/**
+ * A rate limit: `30/1m` (30 at once, refilled at 30 a minute), `100/1s burst 20`, or `off`.
+ * Parsed to { count, periodMs, burst, text }, or null for off.
+ */
+const rateLimit = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const text = v.trim();
+      if (text === 'off') return null;
+      const m = /^(\d+)\s*\/\s*(\d+(?:\.\d+)?)?\s*([smhd])(?:\s+burst\s+(\d+))?$/.exec(text);
+      const count = Number(m?.[1]);
+      const periodMs = Number(m?.[2] ?? 1) * UNITS[m?.[3] ?? 's']! * 1000;
+      const burst = m?.[4] === undefined ? count : Number(m[4]);
+      if (!m || !(count > 0) || !(periodMs > 0) || !(burst > 0)) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a rate like 30/1m, 100/1s burst 20, or off (got "${v}")` });
+        return z.NEVER;
+      }
+      return { count, periodMs, burst, text };
+    });
+
+/** How many proxies stand in front (X-Forwarded-For is believed that deep): off (0), on (1), or a number. */
+const proxyHops = (name: string) =>
+  z
+    .string()
+    .default('off')
+    .transform((v, ctx) => {
+      const value = v.trim().toLowerCase();
+      if (['off', 'false', 'no', ''].includes(value)) return 0;
+      if (['on', 'true', 'yes'].includes(value)) return 1;
+      if (/^\d+$/.test(value) && Number(value) <= 10) return Number(value);
+      ctx.addIssue({ code: 'custom', message: `${name} must be off, on, or the number of proxies in front of the server (0–10) (got "${v}")` });
+      return z.NEVER;
+    });
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -61,6 +119,27 @@ const configSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   ESMON_SESSION_TTL: seconds('ESMON_SESSION_TTL', 12 * 3600),
+  /** X-Forwarded-For is believed only through this many proxies (default: not at all) */
+  ESMON_TRUST_PROXY: proxyHops('ESMON_TRUST_PROXY'),
+  /** rate limits (see limits/limits.ts); each key, account or address has its own bucket */
+  ESMON_RATE_LIMIT_INGEST: rateLimit('ESMON_RATE_LIMIT_INGEST', '6000/1m'),
+  ESMON_RATE_LIMIT_INGEST_ANONYMOUS: rateLimit('ESMON_RATE_LIMIT_INGEST_ANONYMOUS', '60/1m'),
+  ESMON_RATE_LIMIT_GRAPHQL: rateLimit('ESMON_RATE_LIMIT_GRAPHQL', '1200/1m'),
+  ESMON_RATE_LIMIT_GRAPHQL_ANONYMOUS: rateLimit('ESMON_RATE_LIMIT_GRAPHQL_ANONYMOUS', '300/1m'),
+  ESMON_RATE_LIMIT_WEBSOCKET: rateLimit('ESMON_RATE_LIMIT_WEBSOCKET', '600/1m'),
+  ESMON_RATE_LIMIT_LOGIN: rateLimit('ESMON_RATE_LIMIT_LOGIN', '30/1m'),
+  ESMON_RATE_LIMIT_LOGIN_ACCOUNT: rateLimit('ESMON_RATE_LIMIT_LOGIN_ACCOUNT', '10/1m'),
+  /** keys (addresses, API keys, accounts) tracked per limit; past it the least recently seen is forgotten */
+  ESMON_RATE_LIMIT_MAX_KEYS: z.coerce
+    .number({ error: 'ESMON_RATE_LIMIT_MAX_KEYS must be a number' })
+    .int('ESMON_RATE_LIMIT_MAX_KEYS must be a whole number')
+    .min(100, 'ESMON_RATE_LIMIT_MAX_KEYS must be at least 100')
+    .default(50_000),
+  /** failed logins of one account from one address before each further one doubles a wait */
+  ESMON_LOGIN_BACKOFF_AFTER: z.coerce.number({ error: 'ESMON_LOGIN_BACKOFF_AFTER must be a number' }).int().min(1, 'ESMON_LOGIN_BACKOFF_AFTER must be at least 1').default(5),
+  /** the same for one account from every address (addresses it logged in from before are exempt) */
+  ESMON_LOGIN_BACKOFF_ACCOUNT_AFTER: z.coerce.number({ error: 'ESMON_LOGIN_BACKOFF_ACCOUNT_AFTER must be a number' }).int().min(1, 'ESMON_LOGIN_BACKOFF_ACCOUNT_AFTER must be at least 1').default(20),
+  ESMON_LOGIN_BACKOFF_MAX: duration('ESMON_LOGIN_BACKOFF_MAX', '15m'),
   ESMON_HOST_OFFLINE_AFTER: seconds('ESMON_HOST_OFFLINE_AFTER', 60),
   /** seconds of silence before an online host is shown stale; unset: half of ESMON_HOST_OFFLINE_AFTER */
   ESMON_HOST_STALE_AFTER: z.preprocess(
@@ -105,6 +184,24 @@ const configSchema = z.object({
     .default(1_000_000),
   ESMON_COMPACT_AFTER: duration('ESMON_COMPACT_AFTER', '2h'),
   ESMON_MAINTENANCE_INTERVAL: duration('ESMON_MAINTENANCE_INTERVAL', '60s'),
+  /** audit log entries older than this are deleted by the maintenance run */
+  ESMON_AUDIT_RETENTION: duration('ESMON_AUDIT_RETENTION', '400d'),
+  /**
+   * GraphQL abuse limits per operation (graphql/operation-limits.ts), set to leave the workbench's
+   * and the agent's largest documents room (test/graphql-limits.test.ts checks every one). At
+   * least 200 tokens: GraphiQL's introspection query has 183.
+   */
+  ESMON_GRAPHQL_MAX_DEPTH: count('ESMON_GRAPHQL_MAX_DEPTH', 12, 2, 100),
+  ESMON_GRAPHQL_MAX_ALIASES: count('ESMON_GRAPHQL_MAX_ALIASES', 20, 0, 1000),
+  ESMON_GRAPHQL_MAX_TOKENS: count('ESMON_GRAPHQL_MAX_TOKENS', 1000, 200, 100_000),
+  ESMON_GRAPHQL_MAX_COST: count('ESMON_GRAPHQL_MAX_COST', 50_000, 100, 10_000_000),
+  ESMON_GRAPHQL_MAX_DIRECTIVES: count('ESMON_GRAPHQL_MAX_DIRECTIVES', 10, 0, 1000),
+  /** operations in one JSON-array request; 0 refuses batches */
+  ESMON_GRAPHQL_MAX_BATCH: count('ESMON_GRAPHQL_MAX_BATCH', 0, 0, 50),
+  /** off: __schema and __type are refused (the workbench needs neither) */
+  ESMON_GRAPHQL_INTROSPECTION: toggle('ESMON_GRAPHQL_INTROSPECTION', 'on'),
+  /** off: no GraphiQL page on GET /graphql */
+  ESMON_GRAPHIQL: toggle('ESMON_GRAPHIQL', 'on'),
 })
   .refine((c) => c.ESMON_INGEST_MAX_AGE < c.ESMON_RETENTION_RAW, {
     path: ['ESMON_INGEST_MAX_AGE'],

@@ -34,9 +34,11 @@ export interface StartServerOptions {
   onGeneratedPassword?: (email: string, password: string) => void;
   /** An already-open database (tests); otherwise opened from the config. */
   db?: Database;
+  /** the clock of the rate limits and the login back-off (tests move it); Date.now by default */
+  now?: () => number;
 }
 
-export async function startServer({ config, log, onGeneratedPassword, db: given }: StartServerOptions): Promise<RunningServer> {
+export async function startServer({ config, log, onGeneratedPassword, db: given, now }: StartServerOptions): Promise<RunningServer> {
   const db = given ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.ESMON_DATA_DIR }));
   log.info({ database: db.describe }, 'database open');
   try {
@@ -76,7 +78,12 @@ export async function startServer({ config, log, onGeneratedPassword, db: given 
     dataDir: config.ESMON_DATA_DIR,
     publicUrl: () => config.ESMON_PUBLIC_URL ?? listeningAt,
   });
-  const app = createApp({ db, bus, store, log, config, evaluation: () => evaluator.stats(), notify });
+  const app = createApp({ db, bus, store, log, config, evaluation: () => evaluator.stats(), notify, ...(now ? { now } : {}) });
+  // the audit log's retention rides on the store's maintenance runs
+  store.maintenance.also('audit log retention', async (t) => {
+    const pruned = await app.services.audit.prune(new Date(t - config.ESMON_AUDIT_RETENTION * 1000));
+    if (pruned > 0) log.info({ pruned }, 'deleted audit log entries older than ESMON_AUDIT_RETENTION');
+  });
   await new Promise<void>((resolve, reject) => {
     app.server.once('error', reject);
     app.server.listen(config.PORT, config.HOST, () => resolve());

@@ -90,7 +90,19 @@ export function createMetrics(
     });
   }
   if (evaluation) registerEvaluationMetrics(registry, evaluation);
-  return { registry, httpRequests, httpDuration, ingestSamples, ingestBatches, ingestDuration, ingestGroupSamples };
+  const auditWriteFailures = new client.Counter({
+    name: 'esmon_audit_write_failures_total',
+    help: 'Audit log writes that failed, by stage (open: the mutation was refused; close: its outcome is missing; snapshot; prune)',
+    labelNames: ['stage'] as const,
+    registers: [registry],
+  });
+  const rateLimited = new client.Counter({
+    name: 'esmon_rate_limited_total',
+    help: 'Requests refused with 429 RATE_LIMITED, by route (ingest, graphql, graphql-ws, login)',
+    labelNames: ['route'] as const,
+    registers: [registry],
+  });
+  return { registry, httpRequests, httpDuration, ingestSamples, ingestBatches, ingestDuration, ingestGroupSamples, auditWriteFailures, rateLimited };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

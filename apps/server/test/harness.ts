@@ -6,7 +6,7 @@ import { openTestDatabase, type TestDatabase } from '@esmon/db/testing';
 import { createApiKey, createUser } from '../src/auth/accounts.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
-import { startServer, type RunningServer } from '../src/main.ts';
+import { startServer, type RunningServer, type StartServerOptions } from '../src/main.ts';
 
 export const ADMIN = { email: 'admin@localhost', password: 'admin-password-1' };
 
@@ -28,11 +28,12 @@ export interface TestServer extends RunningServer {
   ingest(body: unknown, key: string | undefined, opts?: { gzip?: boolean; raw?: string | Buffer; headers?: Record<string, string> }): Promise<{ status: number; body: any; retryAfter?: string }>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `options.now`: the clock of the rate limits and the login back-off, for tests that move it. */
+export async function startTestServer(env: Record<string, string> = {}, options: Pick<StartServerOptions, 'now'> = {}): Promise<TestServer> {
   const testDb = await openTestDatabase({ migrated: false });
   // a key of the test's own: the server never writes secret.key into the working directory
   const config = loadConfig({ PORT: '0', ESMON_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'silent', ESMON_SECRET_KEY: randomBytes(32).toString('base64'), ...env });
-  let server = await startServer({ config, log: createLogger(config.LOG_LEVEL), db: testDb });
+  let server = await startServer({ config, log: createLogger(config.LOG_LEVEL), db: testDb, ...options });
   let users = 0;
 
   const gql: TestServer['gql'] = async (query, variables, token) => {
@@ -86,7 +87,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
     async restart() {
       await server.close();
-      server = await startServer({ config, log: createLogger(config.LOG_LEVEL), db: testDb });
+      server = await startServer({ config, log: createLogger(config.LOG_LEVEL), db: testDb, ...options });
       const { close: _close, ...fresh } = server;
       Object.assign(self, fresh);
     },

@@ -99,6 +99,8 @@ export async function runEsmonFlips(opts: { flips: number; seed: number; loadPer
     ESMON_ADMIN_PASSWORD: PASSWORD,
     LOG_LEVEL: 'warn',
     ESMON_MAINTENANCE_INTERVAL: '1h',
+    // the background load (one key, ~40 batches/s) is under the default limit; off, so a larger BENCH_LOAD is too
+    ESMON_RATE_LIMIT_INGEST: 'off',
     // the channel's URL is sealed at rest: a key of the run's own, not DATA_DIR/secret.key in the checkout
     ESMON_SECRET_KEY: randomBytes(32).toString('base64'),
     NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS,

@@ -4,7 +4,10 @@ import { GraphQLError } from 'graphql';
 import type { ZodType } from 'zod';
 import { issuePath, type FieldIssue } from '@esmon/schema';
 
-/** BAD_USER_INPUT, NOT_FOUND, CONFLICT, UNAUTHENTICATED, FORBIDDEN, BUSY (retry later) */
+/**
+ * BAD_USER_INPUT, NOT_FOUND, CONFLICT, UNAUTHENTICATED, FORBIDDEN, BUSY (retry later);
+ * RATE_LIMITED (HTTP 429, retry after `retryAfterSeconds`) is made by graphql/rate-limits.ts.
+ */
 export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BUSY';
 
 export function userError(code: ErrorCode, message: string, details?: FieldIssue[], extra: Record<string, unknown> = {}): GraphQLError {

@@ -1,5 +1,6 @@
 // Every domain file registers its types on the one builder; this builds the executable schema.
 import { builder } from './builder.ts';
+import { recordMutations } from './audit-recorder.ts';
 import './user.ts';
 import './api-key.ts';
 import './host.ts';
@@ -24,5 +25,7 @@ import './agent-command.ts';
 import './notification-channel.ts';
 import './notification-delivery.ts';
 import './notification-policy.ts';
+import './audit-entry.ts';
 
-export const schema = builder.toSchema({ sortSchema: true });
+// every mutation is recorded in the audit log, whatever its resolver does
+export const schema = recordMutations(builder.toSchema({ sortSchema: true }));

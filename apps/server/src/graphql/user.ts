@@ -3,6 +3,7 @@ import { emailAddress } from '@esmon/schema';
 import { AuthError, createUser, login } from '../auth/accounts.ts';
 import { builder } from './builder.ts';
 import { idArg, userError, validate } from './errors.ts';
+import { rateLimitedError } from './rate-limits.ts';
 
 export const RoleEnum = builder.enumType('Role', { values: ['viewer', 'analyst', 'admin'] as const });
 
@@ -47,12 +48,19 @@ builder.mutationField('login', (t) =>
     args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const { email, password } = validate(credentials, args, '');
+      // counted per login field, not per request: aliases cannot multiply the attempts
+      const refused = await ctx.loginGuard.admit(email, ctx.address);
+      if (refused) throw rateLimitedError(refused);
+      let session: Awaited<ReturnType<typeof login>>;
       try {
-        return await login({ prisma: ctx.prisma, email, password, ttlSeconds: ctx.sessionTtlSeconds });
+        session = await login({ prisma: ctx.prisma, email, password, ttlSeconds: ctx.sessionTtlSeconds });
       } catch (err) {
-        if (err instanceof AuthError) throw userError('UNAUTHENTICATED', err.message);
-        throw err;
+        if (!(err instanceof AuthError)) throw err;
+        await ctx.loginGuard.failed(email, ctx.address);
+        throw userError('UNAUTHENTICATED', err.message);
       }
+      await ctx.loginGuard.succeeded(email, ctx.address);
+      return session;
     },
   }),
 );

@@ -1,10 +1,13 @@
 // POST /api/v1/ingest: the agent protocol. JSON, optionally gzip; the agent key in the
 // Authorization header. Every refusal is JSON { error: { code, message, details? } } with the
-// matching HTTP status, and nothing of a refused batch is stored.
+// matching HTTP status, and nothing of a refused batch is stored. Over the rate limit (per key, or
+// per client address without a valid one): 429 RATE_LIMITED with Retry-After, before the body is read.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { ingestLimits, parseIngestBatch, type FieldIssue } from '@esmon/schema';
 import { describeAuthFailure, type Authenticate } from '../auth/authenticate.ts';
+import type { ClientAddress } from '../limits/client-address.ts';
+import type { Limits } from '../limits/limits.ts';
 import type { Logger } from '../log.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import { IngestBusyError } from '../store/sample-writer.ts';
@@ -15,6 +18,8 @@ export interface IngestRouteOptions {
   ingest: Ingest;
   metrics: IngestMetrics;
   log: Logger;
+  limits: Pick<Limits, 'ingest'>;
+  clientAddress: ClientAddress;
 }
 
 class HttpError extends Error {
@@ -24,6 +29,7 @@ class HttpError extends Error {
     message: string,
     readonly details?: FieldIssue[],
     readonly headers: Record<string, string> = {},
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -63,11 +69,16 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function createIngestRoute({ authenticate, ingest, metrics, log }: IngestRouteOptions) {
+export function createIngestRoute({ authenticate, ingest, metrics, log, limits, clientAddress }: IngestRouteOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
       const auth = await authenticate(req.headers.authorization);
+      const limited = await limits.ingest(auth, clientAddress(req));
+      if (limited) {
+        const { limit, retryAfterSeconds } = limited;
+        throw new HttpError(429, 'RATE_LIMITED', limited.message, undefined, { 'retry-after': String(retryAfterSeconds) }, { limit, retryAfterSeconds });
+      }
       if (!auth.ok) throw new HttpError(401, 'UNAUTHENTICATED', describeAuthFailure(auth.reason));
       if (auth.principal.kind === 'anonymous') throw new HttpError(401, 'UNAUTHENTICATED', describeAuthFailure('missing'));
       const type = req.headers['content-type'] ?? '';
@@ -98,8 +109,8 @@ export function createIngestRoute({ authenticate, ingest, metrics, log }: Ingest
     } catch (err) {
       if (err instanceof HttpError) {
         if (err.code === 'BUSY') metrics.ingestBatches.inc({ result: 'busy' });
-        else if (err.code !== 'UNAUTHENTICATED' && err.code !== 'FORBIDDEN') metrics.ingestBatches.inc({ result: 'rejected' });
-        const error = { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+        else if (!['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED'].includes(err.code)) metrics.ingestBatches.inc({ result: 'rejected' });
+        const error = { code: err.code, message: err.message, ...err.extra, ...(err.details ? { details: err.details } : {}) };
         sendJson(res, err.status, { error }, err.headers);
         return;
       }

@@ -1,6 +1,7 @@
 // The store's housekeeping, run on a timer by every server (compaction is guarded by a lock, and
 // partition creation and drops are idempotent): partitions ahead of time, compaction of closed
-// hours, retention. Each run logs what it did; a failed run is logged and retried next time.
+// hours, retention; and the housekeeping other parts add (the audit log's retention). Each run logs
+// what it did; a failed run is logged and retried next time.
 import type { Sql } from '@esmon/db';
 import type { Logger } from '../log.ts';
 import { compact, HOUR_MS, type CompactionResult } from './compaction.ts';
@@ -25,11 +26,16 @@ export interface MaintenanceRun {
   retention: RetentionResult;
 }
 
+/** Housekeeping another part adds to every run, given the run's clock (ms); failures are logged. */
+export type MaintenanceTask = (now: number) => Promise<void>;
+
 export interface Maintenance {
   /** partitions for today and the days ahead (cheap: what start-up waits for) */
   prepare(): Promise<void>;
-  /** one full pass, now: partitions, compaction, retention */
+  /** one full pass, now: partitions, compaction, retention, then the added tasks */
   run(): Promise<MaintenanceRun>;
+  /** Adds a task to every run, after the store's own (and even when those fail). */
+  also(name: string, task: MaintenanceTask): void;
   start(): void;
   stop(): Promise<void>;
 }
@@ -40,6 +46,13 @@ export function createMaintenance(o: MaintenanceOptions): Maintenance {
   const now = o.now ?? Date.now;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
+  const tasks: { name: string; task: MaintenanceTask }[] = [];
+
+  const runTasks = async (t: number) => {
+    for (const { name, task } of tasks) {
+      await task(t).catch((err: unknown) => o.log.error({ err, task: name }, 'maintenance task failed; retrying next interval'));
+    }
+  };
 
   const ensureAhead = async (t: number) => {
     await o.partitions.ensureRange(STORE_TABLES.raw, t, t + 2 * DAY_MS);
@@ -50,6 +63,14 @@ export function createMaintenance(o: MaintenanceOptions): Maintenance {
 
   const run = async (): Promise<MaintenanceRun> => {
     const t = now();
+    try {
+      return await storeRun(t);
+    } finally {
+      await runTasks(t);
+    }
+  };
+
+  const storeRun = async (t: number): Promise<MaintenanceRun> => {
     await ensureAhead(t);
     const started = performance.now();
     const compaction = await compact(o.sql, o.partitions, t - o.compactAfterMs, 48, (hour) =>
@@ -78,6 +99,9 @@ export function createMaintenance(o: MaintenanceOptions): Maintenance {
       const r = current.then(run);
       current = r.catch(() => undefined);
       return r;
+    },
+    also(name, task) {
+      tasks.push({ name, task });
     },
     start() {
       timer = setTimeout(tick, Math.min(o.intervalMs, 5_000));
