@@ -7,6 +7,8 @@ import { openDatabase } from '@esmon/db';
 import { freePort, latestCpu, loginToken, runTs, serverCli, tempDir, waitUntil } from '../src/processes.ts';
 
 describe('esmon start on the embedded database', () => {
+  // two starts, each waiting under its own deadlines (30 s, 30 s, 20 s, then 30 s): the test's own
+  // limit is their sum, so a loaded machine is told apart from a start that hangs by those messages
   it('shows this machine live, prints how to log in, and stops cleanly', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -43,5 +45,5 @@ describe('esmon start on the embedded database', () => {
     } finally {
       await db.close();
     }
-  });
+  }, 150_000);
 });
