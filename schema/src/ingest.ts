@@ -1,7 +1,7 @@
 // The ingest batch: what the agent sends to POST /api/v1/ingest and integrators to the
 // ingestSamples mutation. Samples are grouped by host; the batch id makes re-sends idempotent.
 import { z } from 'zod';
-import { hostname, labels, labelValue, metricName } from './naming.ts';
+import { hostname, labels, labelValue, metricName, storableText, UNSTORABLE_TEXT } from './naming.ts';
 import { checkSample, MAX_TS, MIN_TS } from './sample-check.ts';
 
 export const ingestLimits = {
@@ -23,19 +23,22 @@ export const sampleInput = z.object({
   value: z.number({ error: 'value must be a number' }).finite('value must be a finite number'),
 });
 
+/** Free text the server stores: bounded, and without what PostgreSQL refuses (NUL, lone surrogates). */
+const text = (max: number) => z.string().max(max).refine(storableText, UNSTORABLE_TEXT);
+
 const hostFields = {
   hostname,
-  os: z.string().max(100).optional(),
-  osVersion: z.string().max(200).optional(),
-  arch: z.string().max(50).optional(),
-  ips: z.array(z.string().max(64)).max(64).optional(),
-  labels: z.record(z.string().max(100), labelValue).optional(),
+  os: text(100).optional(),
+  osVersion: text(200).optional(),
+  arch: text(50).optional(),
+  ips: z.array(text(64)).max(64).optional(),
+  labels: z.record(text(100), labelValue).optional(),
 };
 
 export const hostInput = z.object({ ...hostFields, samples: z.array(sampleInput).max(ingestLimits.samplesPerBatch) });
 
 export const agentInfo = z.object({
-  version: z.string().max(50),
+  version: text(50),
   startedAt: z.number().int().optional(),
   bufferDepth: z.number().int().min(0).optional(),
   /** the probe configuration the agent runs: the server's hash of it (agentConfig.version) */

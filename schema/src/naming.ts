@@ -30,20 +30,40 @@ export const hostname = z
   .max(limits.hostname, `hostname longer than ${limits.hostname} characters`)
   .regex(HOSTNAME, 'hostname may hold letters, digits, ".", "-" and "_" only');
 
+/** A NUL or a lone UTF-16 surrogate: text PostgreSQL refuses (text columns and jsonb alike). */
+const UNSTORABLE = /[\0\p{Cs}]/u;
+/** True when the database can store the text as is (a refusal there would be a 5xx, retried forever). */
+export const storableText = (s: string): boolean => !UNSTORABLE.test(s);
+export const UNSTORABLE_TEXT = 'must be Unicode text without NUL characters or lone surrogates';
+
 export const labelValue = z
   .string()
-  .max(limits.labelValue, `label value longer than ${limits.labelValue} characters`);
+  .max(limits.labelValue, `label value longer than ${limits.labelValue} characters`)
+  .refine(storableText, `label value ${UNSTORABLE_TEXT}`);
 
-export const labels = z
-  .record(
-    z
-      .string()
-      .max(limits.labelKey, `label name longer than ${limits.labelKey} characters`)
-      .regex(LABEL_KEY, 'label name must match [A-Za-z_][A-Za-z0-9_]*')
-      .refine((k) => !RESERVED_LABELS.has(k), 'label name is reserved'),
-    labelValue,
-  )
-  .refine((l) => Object.keys(l).length <= limits.labelsPerSeries, `more than ${limits.labelsPerSeries} labels`);
+/** zod drops an own `__proto__` key from a record without a word (JSON.parse makes one): refuse it
+ * like the other reserved names, so `{"__proto__": "x"}` is not silently stored as no label. */
+const noProtoKey = z.unknown().superRefine((v, ctx) => {
+  if (typeof v === 'object' && v !== null && Object.prototype.hasOwnProperty.call(v, '__proto__')) {
+    ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'label name is reserved' });
+  }
+});
+
+export const labels = noProtoKey.pipe(
+  z
+    .record(
+      z
+        .string()
+        .max(limits.labelKey, `label name longer than ${limits.labelKey} characters`)
+        .regex(LABEL_KEY, 'label name must match [A-Za-z_][A-Za-z0-9_]*')
+        .refine((k) => !RESERVED_LABELS.has(k), 'label name is reserved'),
+      labelValue,
+    )
+    .refine(
+      (l) => Object.keys(l).length <= limits.labelsPerSeries,
+      `more than ${limits.labelsPerSeries} labels`,
+    ),
+);
 
 export type Labels = Record<string, string>;
 

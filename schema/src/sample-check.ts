@@ -2,7 +2,7 @@
 // written by hand because zod costs several microseconds per sample and a batch holds thousands.
 // It only ever says "valid as is" — anything else goes to zod, which names the problem — and a
 // property test holds it to zod's verdict on valid, broken and random samples.
-import { LABEL_KEY, limits, METRIC_NAME, RESERVED_LABELS } from './naming.ts';
+import { LABEL_KEY, limits, METRIC_NAME, RESERVED_LABELS, storableText } from './naming.ts';
 
 /** Timestamps are integer milliseconds since the epoch, from 2000-01-01 to 2100-01-01. */
 export const MIN_TS = Date.UTC(2000, 0, 1);
@@ -35,7 +35,7 @@ function labelsOk(l: unknown): boolean {
       remember(goodLabelKeys, k);
     }
     const v = (l as Record<string, unknown>)[k];
-    if (typeof v !== 'string' || v.length > limits.labelValue) return false;
+    if (typeof v !== 'string' || v.length > limits.labelValue || !storableText(v)) return false;
   }
   return true;
 }

@@ -1,6 +1,7 @@
 // Helpers for tests across the workspace (imported as @esmon/schema/testing, never by product code).
 
 export * from './plugin/recorded.ts';
+export { randomRuleText } from './rule/random-rule.ts';
 
 /** mulberry32: a small seeded PRNG, so property tests and generated data are reproducible. */
 export function prng(seed: number): () => number {

@@ -8,7 +8,8 @@ const HOSTNAME =
 /** True for a host name, an IPv4 address in dotted-quad form, or an IPv6 address without brackets. */
 export function isHostOrIp(host: string): boolean {
   try {
-    if (host.includes(':')) return Boolean(new URL(`http://[${host}]/`));
+    // only IPv6 characters: the URL parser alone would take `::1]/x` (it reads `[::1]` and a path)
+    if (host.includes(':')) return /^[0-9A-Fa-f:.]+$/.test(host) && Boolean(new URL(`http://[${host}]/`));
     // the URL parser reads numeric names as IPv4 and rewrites them ("10.1" is 10.0.0.1): a name
     // must come out unchanged, and "999.1.1.1" does not come out at all
     return HOSTNAME.test(host) && new URL(`http://${host}/`).hostname === host.toLowerCase();

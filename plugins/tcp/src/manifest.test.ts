@@ -38,6 +38,9 @@ describe('tcp parameters', () => {
     `${'a'.repeat(64)}.com`,
     '2001:db8:::1',
     'fe80::1%eth0',
+    '::1]/x',
+    '::1]:22',
+    '::1]@evil.example',
   ])('refuses the host %j', (host) => expect(isHostOrIp(host)).toBe(false));
 
   it('fills defaults and prepares the exact exchange', () => {

@@ -28,7 +28,10 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,99}$/;
 
 /** The whole-value regular expression of a =~ or !~ matcher; throws SyntaxError. */
 function anchored(value: string): RegExp {
-  return new RegExp(`^(?:${value})$`);
+  const re = new RegExp(`^(?:${value})$`);
+  // V8 compiles on first use: a pattern "too large" (`(?:a{9999}){9999}`) only throws there
+  re.test('');
+  return re;
 }
 
 const matcherSchema = z.object({

@@ -133,5 +133,7 @@ describe('gotify channel', () => {
     ]);
     expect(paths({ url: `https://push.example/message?token=${TOKEN}`, token: TOKEN })).toEqual(['url']);
     expect(paths({ url: 'https://push.example', token: 'two words' })).toEqual(['token']);
+    // not a URL at all: one issue, not a TypeError thrown from the later checks (a 500 before)
+    expect(paths({ url: 'not a url', token: TOKEN })).toEqual(['url']);
   });
 });

@@ -19,11 +19,12 @@ export const gotifyConfig = z.strictObject({
     .max(2048)
     // a pasted ".../message?token=…" would put the token where it is logged and shown
     .refine(
-      (u) => !new URL(u).search && !new URL(u).hash,
+      // zod runs refines even after .url() refused the text: no URL, nothing to add
+      (u) => !URL.canParse(u) || (!new URL(u).search && !new URL(u).hash),
       "the server's base URL, without ?token= (the token has its own field)",
     )
     .refine(
-      (u) => !new URL(u).username && !new URL(u).password,
+      (u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password),
       "the server's base URL, without user:password@",
     ),
   /** an application token (Gotify → Apps); write-only */

@@ -24,9 +24,10 @@ const httpUrl = (what: string) =>
   z
     .url({ protocol: /^https?$/, error: `${what} must be an http:// or https:// URL` })
     .max(2048)
-    // fetch refuses user:password@ in a URL; credentials belong in a secret header
+    // fetch refuses user:password@ in a URL; credentials belong in a secret header. zod runs this
+    // refine even after .url() refused the text (its issue does not abort): no URL, nothing to add
     .refine(
-      (u) => !new URL(u).username && !new URL(u).password,
+      (u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password),
       'put credentials in a secret header, not in the URL',
     );
 

@@ -207,6 +207,10 @@ describe('webhook configuration', () => {
   };
   const url = 'https://hooks.example/in';
 
+  it('refuses text that is no URL with an issue, not a TypeError from the credentials check', () => {
+    expect(problems({ url: 'not a url' }).map((p) => p.path)).toEqual(['url']);
+  });
+
   it('accepts a full configuration, with empty header records by default', () => {
     expect(webhookConfig.parse({ url })).toEqual({ url, headers: {}, secretHeaders: {} });
     expect(
