@@ -82,6 +82,7 @@ async function run(argv: string[]): Promise<void> {
       hostname: options.hostname,
       ...(file?.plugins.allow ? { allowPlugins: file.plugins.allow } : {}),
       allowScripts: file?.plugins.allowScripts ?? false,
+      ...(file?.serverKey ? { serverKey: file.serverKey } : {}),
       ...(file ? { overrides: file.overrides } : {}),
       secret: (ref) => {
         const name = ref.replace(/^secret:/, '');

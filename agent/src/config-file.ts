@@ -15,6 +15,8 @@ export const agentFileSchema = z
     hostname: z.string().regex(HOSTNAME, 'letters, digits, ".", "-" and "_"').optional(),
     dataDir: z.string().min(1).optional(),
     interval: z.string().optional(),
+    /** the server's probe-signing public key (agentTrust.publicKey); absent: pinned on first use */
+    serverKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "the server's Ed25519 public key: 32 bytes in base64 (agentTrust.publicKey)").optional(),
     plugins: z
       .object({
         /** plugin ids this host runs; absent: every plugin that does not run scripts */
@@ -68,10 +70,13 @@ async function writeAtomic(path: string, content: string, mode: number): Promise
   await rename(tmp, path);
 }
 
-/** After enrolment: the key (0600) and agent.yaml with the server and hostname (other settings kept). */
-export async function saveEnrolment(dir: string, server: string, hostname: string, key: string): Promise<void> {
+/**
+ * After enrolment: the key (0600) and agent.yaml with the server, hostname and the server's
+ * signing key when it sent one (other settings kept).
+ */
+export async function saveEnrolment(dir: string, server: string, hostname: string, key: string, serverKey?: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const { file } = await loadAgentDir(dir).catch(() => ({ file: agentFileSchema.parse({}) }));
   await writeAtomic(join(dir, KEY_FILE), `${key}\n`, 0o600);
-  await writeAtomic(join(dir, CONFIG_FILE), stringify({ ...file, server, hostname }), 0o600);
+  await writeAtomic(join(dir, CONFIG_FILE), stringify({ ...file, server, hostname, ...(serverKey ? { serverKey } : {}) }), 0o600);
 }

@@ -28,13 +28,14 @@ export async function enroll(args: string[], env: Record<string, string | undefi
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      query: 'mutation ($t: String!, $h: String!) { enrollAgent(token: $t, hostname: $h) { key hostname } }',
+      query: 'mutation ($t: String!, $h: String!) { enrollAgent(token: $t, hostname: $h) { key hostname serverKey } }',
       variables: { t: token, h: hostname },
     }),
   });
-  const body = (await res.json().catch(() => ({}))) as { data?: { enrollAgent?: { key: string } }; errors?: { message: string }[] };
+  const body = (await res.json().catch(() => ({}))) as { data?: { enrollAgent?: { key: string; serverKey?: string } }; errors?: { message: string }[] };
   const key = body.data?.enrollAgent?.key;
   if (!key) throw new Error(`enrolment refused: ${body.errors?.[0]?.message ?? `HTTP ${res.status}`}`);
-  await saveEnrolment(dir, new URL(values.server).href, hostname, key);
+  // the server's signing key, pinned from the start: probes signed with any other are refused
+  await saveEnrolment(dir, new URL(values.server).href, hostname, key, body.data?.enrollAgent?.serverKey);
   return `enrolled ${hostname} with ${values.server}; key and agent.yaml written to ${dir} (start with: esmon-agent run --config ${dir})`;
 }

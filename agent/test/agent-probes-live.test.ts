@@ -2,7 +2,7 @@
 // changed definition is applied without a restart and without a missed run, and runProbeNow
 // returns the agent's trace.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ describe('the agent runs the server’s probes live', () => {
   let agent: ChildProcess;
   let analyst: string;
   let hostId: string;
+  let dir: string;
 
   const latest = async (metric: string) => {
     const rows = await s.testDb.sql.query<{ value: number; labels: Record<string, string> }>(
@@ -42,7 +43,7 @@ describe('the agent runs the server’s probes live', () => {
     analyst = await s.userToken('analyst');
     const key = await s.agentKey(HOST);
     hostId = String((await s.testDb.prisma.host.findUniqueOrThrow({ where: { hostname: HOST } })).id);
-    const dir = await mkdtemp(join(tmpdir(), 'esmon-agent-live-'));
+    dir = await mkdtemp(join(tmpdir(), 'esmon-agent-live-'));
     agent = spawn(process.execPath, ['--import', 'tsx', cli, 'run', '--server', s.url, '--hostname', HOST, '--interval', '1s', '--data-dir', dir], {
       env: { ...process.env, ESMON_AGENT_KEY: key },
     });
@@ -65,6 +66,8 @@ describe('the agent runs the server’s probes live', () => {
     const probeId = made.data!.createProbe.id;
     const up = await until('tcp.up from the probe', () => latest('tcp.up'));
     expect(up.value).toBe(1);
+    // it ran because it verified: the server's key, pinned on first use in the agent's data directory
+    expect((await readFile(join(dir, 'server-key.pin'), 'utf8')).trim()).toBe(s.signer.publicKey);
     const pid = agent.pid;
 
     // a change that keeps the series (the timeout): applied live, and the series has no hole

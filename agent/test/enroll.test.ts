@@ -41,7 +41,8 @@ describe('enrolment and the agent config directory', () => {
     expect(message).toContain('enrolled cfg-host-1');
     expect((await stat(join(dir, 'agent.key'))).mode & 0o777).toBe(0o600);
     const { file, key } = await loadAgentDir(dir);
-    expect(file).toMatchObject({ server: `${s.url}/`, hostname: 'cfg-host-1' });
+    // the server's signing key is pinned from enrolment on
+    expect(file).toMatchObject({ server: `${s.url}/`, hostname: 'cfg-host-1', serverKey: s.signer.publicKey });
     expect(key).toMatch(/^esm_a_/);
     // a used token is refused, clearly
     await expect(enroll(['--server', s.url, '--token', token, '--hostname', 'cfg-host-1', '--config', dir], {})).rejects.toThrow(

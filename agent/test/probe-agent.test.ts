@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { probeDefinitionSchema, type Plugin, type SampleInput } from '@esmon/schema';
+import { probeDefinitionSchema, probeSigningPayload, type Plugin, type SampleInput } from '@esmon/schema';
 import { insertProbeRows } from '../../apps/server/src/probes/probe-rows.ts';
 import { startTestServer, type TestServer } from '../../apps/server/test/harness.ts';
 import { createProbeAgent } from '../src/probes/probe-agent.ts';
@@ -128,10 +128,15 @@ describe('the probe agent against the real server', () => {
         },
       ]);
 
-      const trace = await agent.runNow({
-        ...definition,
-        steps: [{ id: 'q', plugin: 'agent-test-rows', params: { factor: 3 } }],
-      });
+      // run now: a probe signed, as runProbeNow does, for this host and this command
+      const signedNow = (d: unknown, command: string) => {
+        const probe = { id: '99', version: 1, definition: d };
+        return { ...probe, signature: s.signer.sign(probeSigningPayload({ host: 'probe-agent-host', ...probe, command })) };
+      };
+      const trace = await agent.runNow(
+        signedNow({ ...definition, steps: [{ id: 'q', plugin: 'agent-test-rows', params: { factor: 3 } }] }, 'c1'),
+        'c1',
+      );
       expect(JSON.parse(JSON.stringify(trace))).toEqual(trace);
       expect(trace).toMatchObject({
         probeId: 'now',
@@ -139,7 +144,7 @@ describe('the probe agent against the real server', () => {
         steps: [{ id: 'q', status: 'ok', input: { factor: 3 }, rowCount: 2 }],
       });
       expect(trace.samples.map((x) => x.value)).toEqual([1, 30, 20]);
-      const refused = await agent.runNow({ ...definition, steps: [{ id: 'q', plugin: 'nope', params: {} }] });
+      const refused = await agent.runNow(signedNow({ ...definition, steps: [{ id: 'q', plugin: 'nope', params: {} }] }, 'c2'), 'c2');
       expect(refused).toMatchObject({
         status: 'unsupported',
         steps: [{ status: 'unsupported', error: 'this agent has no plugin "nope"' }],

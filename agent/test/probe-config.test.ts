@@ -4,7 +4,7 @@
 // createProbe mutation would (insertProbeRows) and the change is published on the server's bus;
 // everything from there (agentConfig, agentConfigChanged, graphql-ws, auth) is the real path. The
 // mutations themselves are covered with the registry's tcp plugin.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import type { AcceptedConfig } from '../src/probes/agent-config.ts';
 import { httpPost } from '../src/http-post.ts';
 import { loadConfigCache } from '../src/probes/config-cache.ts';
 import { createConfigClient, type ConfigClient } from '../src/probes/config-client.ts';
+import { createServerTrust, SERVER_KEY_PIN_FILE } from '../src/probes/server-key.ts';
 
 const HOST = 'probe-host';
 
@@ -126,28 +127,34 @@ describe('probe configuration from the real server', () => {
     return String(row.id);
   }
 
-  function start(
+  /** A client with the server key trusted as the agent does (pinned in its data directory on first use). */
+  async function start(
     server = proxy.url,
-    options: { dataDir?: string; pluginById?: (id: string) => Plugin | undefined } = {},
+    options: { dataDir?: string; pluginById?: (id: string) => Plugin | undefined; key?: string } = {},
   ) {
     const configs: (AcceptedConfig & { source: string })[] = [];
     const samples: SampleInput[] = [];
     const lines: string[] = [];
     let fetches = 0;
+    const log = {
+      info: (m: string) => lines.push(`info: ${m}`),
+      warn: (m: string) => lines.push(`warn: ${m}`),
+      error: (m: string) => lines.push(`error: ${m}`),
+    };
+    const trust = createServerTrust({ dataDir: options.dataDir ?? dataDir, log });
+    await trust.load();
     const client = createConfigClient({
       server,
-      key,
+      key: options.key ?? key,
+      hostname: HOST,
+      trust,
       dataDir: options.dataDir ?? dataDir,
       allow: { scripts: false },
       pluginById: options.pluginById ?? pluginById,
       platform: 'linux',
       onConfig: (c) => configs.push(c),
       onSamples: (x) => samples.push(...x),
-      log: {
-        info: (m) => lines.push(`info: ${m}`),
-        warn: (m) => lines.push(`warn: ${m}`),
-        error: (m) => lines.push(`error: ${m}`),
-      },
+      log,
       httpPost: (...args) => (fetches++, httpPost(...args)),
       backoff: () => 50,
     });
@@ -170,7 +177,7 @@ describe('probe configuration from the real server', () => {
   });
 
   it('fetches the configuration, follows changes live, caches each, and catches up after the server was away', async () => {
-    const { client, configs, samples, lines, fetches } = start();
+    const { client, configs, samples, lines, fetches } = await start();
     await client.start();
     expect(configs).toEqual([{ version: expect.any(String), probes: [], refused: [], source: 'server' }]);
     await until(
@@ -244,7 +251,7 @@ describe('probe configuration from the real server', () => {
   it('follows createProbe, updateProbe and deleteProbe of a plugin the server registers (tcp)', async () => {
     const analyst = await s.userToken('analyst');
     const otherDir = await mkdtemp(join(tmpdir(), 'esmon-probe-config-'));
-    const { client, configs } = start(s.url, { dataDir: otherDir, pluginById: registryPluginById });
+    const { client, configs } = await start(s.url, { dataDir: otherDir, pluginById: registryPluginById });
     try {
       await client.start();
       const tcp = (port: number) => ({
@@ -294,12 +301,44 @@ describe('probe configuration from the real server', () => {
     }
   });
 
+  it('refuses, loudly, every probe of a server whose key is not the one pinned', async () => {
+    // the first test pinned this server's key in dataDir; another server (its own ESMON_SIGNING_KEY)
+    // now answers for the same host name: as a server moved without its key, or an impostor, would
+    const pin = (await readFile(join(dataDir, SERVER_KEY_PIN_FILE), 'utf8')).trim();
+    expect(pin).toBe(s.signer.publicKey);
+    const other = await startTestServer();
+    const otherDir = await mkdtemp(join(tmpdir(), 'esmon-probe-config-'));
+    try {
+      const otherKey = await other.agentKey(HOST);
+      await other.testDb.prisma.$transaction((tx) =>
+        insertProbeRows(tx, probeDefinitionSchema.parse(definition('impostor')), { authorId: null, comment: null }),
+      );
+      await writeFile(join(otherDir, SERVER_KEY_PIN_FILE), `${pin}\n`);
+      const { client, configs, samples, lines } = await start(other.url, { dataDir: otherDir, key: otherKey });
+      await client.start();
+      await client.stop();
+      expect(configs[0]!.probes).toEqual([]);
+      expect(configs[0]!.refused).toEqual([
+        { id: expect.any(String), version: 1, reason: 'untrusted_key', message: expect.stringContaining(`but this agent trusts ${s.signer.keyId}`) },
+      ]);
+      expect(samples).toContainEqual(expect.objectContaining({ metric: 'esmon.agent.probe.refused', labels: { probe: configs[0]!.refused[0]!.id, reason: 'untrusted_key' } }));
+      expect(lines).toContainEqual(
+        expect.stringMatching(new RegExp(`^error: the server's signing key changed: signed with server key ${other.signer.keyId}, but this agent trusts ${s.signer.keyId}`)),
+      );
+      // and the pin stays: the operator, not the server, decides to trust another key
+      expect((await readFile(join(otherDir, SERVER_KEY_PIN_FILE), 'utf8')).trim()).toBe(pin);
+    } finally {
+      await other.close();
+      await rm(otherDir, { recursive: true, force: true });
+    }
+  });
+
   it('starts from the cache while the server is unreachable', async () => {
     const cached = await loadConfigCache(dataDir);
     expect(cached?.config.probes.length).toBe(4);
     await s.close();
     serverClosed = true;
-    const { client, configs, lines } = start();
+    const { client, configs, lines } = await start();
     await client.start();
     expect(configs).toHaveLength(1);
     expect(configs[0]).toMatchObject({

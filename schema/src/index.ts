@@ -5,3 +5,4 @@ export * from './rule/index.ts';
 export * from './scope.ts';
 export * from './plugin/index.ts';
 export * from './template/template.ts';
+export * from './signing/index.ts';

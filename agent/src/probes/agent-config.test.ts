@@ -25,6 +25,8 @@ const plugin = (
 });
 const registry = [plugin('tcp'), plugin('http'), plugin('command', true), plugin('wmi', false, ['windows'])];
 const pluginById = (id: string) => registry.find((p) => p.manifest.id === id);
+/** Signatures are trust.test.ts's subject: here every probe passes that check. */
+const verify = () => undefined;
 
 const definition = (...plugins: string[]) => ({
   name: `uses ${plugins.join('+')}`,
@@ -80,7 +82,7 @@ describe('accepting a configuration', () => {
   ])('%s', (_name, allow, def, refusal) => {
     const accepted = acceptConfig(
       { version: 'v1', probes: [{ id: '3', version: 2, definition: def }] },
-      { allow, pluginById, platform: 'linux' },
+      { verify, allow, pluginById, platform: 'linux' },
     );
     expect(accepted.refused.map((r) => `${r.reason}: ${r.message}`)[0]).toBe(refusal);
     expect(accepted.probes.length).toBe(refusal ? 0 : 1);
@@ -101,7 +103,7 @@ describe('accepting a configuration', () => {
           { id: '4', version: 1, definition: definition('tcp') },
         ],
       },
-      { allow: { scripts: false }, pluginById, platform: 'linux' },
+      { verify, allow: { scripts: false }, pluginById, platform: 'linux' },
     );
     expect(refused).toEqual([
       {
@@ -133,7 +135,7 @@ describe("the host's overrides (agent.yaml)", () => {
     ],
   };
   const accept = (overrides: Record<string, { enabled?: boolean; intervalSeconds?: number }>) =>
-    acceptConfig(config, { allow: { scripts: false }, pluginById, platform: 'linux', overrides });
+    acceptConfig(config, { verify, allow: { scripts: false }, pluginById, platform: 'linux', overrides });
 
   it('turns a probe off on this host, said as a refusal', () => {
     const { probes, refused } = accept({ '4': { enabled: false } });
@@ -173,14 +175,28 @@ describe('parsing a configuration', () => {
     });
   });
 
+  it('keeps the signatures and the key that says it signed them', () => {
+    expect(parseAgentConfig({ version: 'abc', publicKey: 'K', probes: [{ id: 7, version: 1, definition: {}, signature: 'S' }] })).toEqual({
+      version: 'abc',
+      publicKey: 'K',
+      probes: [{ id: '7', version: 1, definition: {}, signature: 'S' }],
+    });
+  });
+
   it.each([
     ['not an object', null, 'not an agent configuration: expected {version, probes}'],
     ['no version', { probes: [] }, 'not an agent configuration: expected {version, probes}'],
     [
       'a probe without a version',
       { version: 'v', probes: [{ id: '1', definition: {} }] },
-      'probes[0]: expected {id, version, definition}',
+      'probes[0]: expected {id, version, definition, signature}',
     ],
+    [
+      'a signature that is not a string',
+      { version: 'v', probes: [{ id: '1', version: 1, definition: {}, signature: 5 }] },
+      'probes[0]: expected {id, version, definition, signature}',
+    ],
+    ['a key that is not a string', { version: 'v', probes: [], publicKey: {} }, 'publicKey: expected the server key in base64'],
   ])('refuses %s', (_name, value, message) => {
     expect(() => parseAgentConfig(value)).toThrow(new AgentConfigError(message));
   });

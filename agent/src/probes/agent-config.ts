@@ -1,15 +1,19 @@
 // The agent's configuration as the server sends it (`agentConfig`, `agentConfigChanged`) and the
 // disk cache keeps it, and what this agent makes of it: the probes it runs, and the ones it
-// refuses (a definition it cannot read, a plugin it lacks or does not allow) with the reason.
+// refuses (not signed by the server for this host, a definition it cannot read, a plugin it lacks
+// or does not allow) with the reason.
 import { probeDefinitionSchema, type Platform, type Plugin, type SampleInput } from '@esmon/schema';
 import { probeRefusal, type AllowPolicy, type Refusal, type RefusalReason } from './allow.ts';
 import type { ProbeRef } from './run-probe.ts';
+import type { ReceivedProbe } from './trust.ts';
 
 /** As received: definitions unchecked, so a cache written by another agent version still loads. */
 export interface AgentConfig {
   /** changes exactly when the set of probes or one of their versions does (the server's hash) */
   version: string;
-  probes: { id: string; version: number; definition: unknown }[];
+  probes: ReceivedProbe[];
+  /** the server key that says it signed the probes (checked against the pinned one) */
+  publicKey?: string;
 }
 
 export class AgentConfigError extends Error {
@@ -28,13 +32,18 @@ export function parseAgentConfig(value: unknown): AgentConfig {
     if (
       !isRecord(p) ||
       (typeof p.id !== 'string' && typeof p.id !== 'number') ||
-      !Number.isInteger(p.version)
+      !Number.isInteger(p.version) ||
+      (p.signature !== undefined && p.signature !== null && typeof p.signature !== 'string')
     ) {
-      throw new AgentConfigError(`probes[${i}]: expected {id, version, definition}`);
+      throw new AgentConfigError(`probes[${i}]: expected {id, version, definition, signature}`);
     }
-    return { id: String(p.id), version: p.version as number, definition: p.definition };
+    const signature = typeof p.signature === 'string' ? { signature: p.signature } : {};
+    return { id: String(p.id), version: p.version as number, definition: p.definition, ...signature };
   });
-  return { version: value.version, probes };
+  if (value.publicKey !== undefined && value.publicKey !== null && typeof value.publicKey !== 'string') {
+    throw new AgentConfigError('publicKey: expected the server key in base64');
+  }
+  return { version: value.version, probes, ...(typeof value.publicKey === 'string' ? { publicKey: value.publicKey } : {}) };
 }
 
 export interface RefusedProbe {
@@ -55,6 +64,8 @@ export interface AcceptedConfig {
 export type ProbeOverrides = Readonly<Record<string, { enabled?: boolean; intervalSeconds?: number }>>;
 
 export interface AcceptOptions {
+  /** checked first: whether the probe is the server's, for this host (trust.ts probeVerifier) */
+  verify: (probe: ReceivedProbe) => Refusal | undefined;
   allow: AllowPolicy;
   overrides?: ProbeOverrides;
   pluginById: (id: string) => Plugin | undefined;
@@ -66,6 +77,12 @@ export function acceptConfig(config: AgentConfig, options: AcceptOptions): Accep
   const probes: ProbeRef[] = [];
   const refused: RefusedProbe[] = [];
   for (const p of config.probes) {
+    // nothing unsigned is even parsed further: its name and plugins are not the server's word
+    const untrusted = options.verify(p);
+    if (untrusted) {
+      refused.push({ id: p.id, version: p.version, ...untrusted });
+      continue;
+    }
     const parsed = probeDefinitionSchema.safeParse(p.definition);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

@@ -17,7 +17,11 @@ export type RefusalReason =
   | 'scripts_not_allowed'
   | 'platform_unsupported'
   | 'invalid_definition'
-  | 'disabled_on_host';
+  | 'disabled_on_host'
+  /** not signed by the server for this host (tampered, moved, or not from the server): trust.ts */
+  | 'bad_signature'
+  /** signed with a key this agent does not trust (the server's key changed): server-key.ts */
+  | 'untrusted_key';
 
 export interface Refusal {
   reason: RefusalReason;

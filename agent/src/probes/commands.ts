@@ -11,7 +11,8 @@ import type { ProbeAgent } from './probe-agent.ts';
 interface Command {
   id: string;
   kind: string;
-  probe: { id: number; version: number; definition: unknown } | null;
+  /** signed for this host and this command (trust.ts) */
+  probe: { id: number; version: number; definition: unknown; signature?: string } | null;
 }
 
 export interface CommandsOptions {
@@ -47,7 +48,7 @@ export function startCommands(options: CommandsOptions): () => Promise<void> {
       let result: unknown;
       if (c.kind === 'runProbe') {
         if (!c.probe) throw new Error('runProbe without a probe');
-        result = await options.probes.runNow(c.probe.definition);
+        result = await options.probes.runNow({ ...c.probe, id: String(c.probe.id) }, c.id);
       } else if (c.kind === 'reload') {
         const version = await options.probes.reload();
         if (version === undefined) throw new Error('the configuration could not be fetched');

@@ -4,7 +4,8 @@
 // fetched again: changes made while the feed was down are not replayed by the server, and a change
 // landing between that fetch and the subscription's start would otherwise go unseen.
 // Each configuration is kept on disk; when the server cannot be reached at start, the cached one
-// runs, so an agent restarted during an outage collects anyway.
+// runs, so an agent restarted during an outage collects anyway. Every probe, from the server or
+// the cache, is checked against the server key this agent trusts before it is scheduled.
 import { createClient, type Client } from 'graphql-ws';
 import type { Platform, Plugin, SampleInput } from '@esmon/schema';
 import { backoffMs } from '../backoff.ts';
@@ -20,6 +21,8 @@ import {
 } from './agent-config.ts';
 import type { AllowPolicy } from './allow.ts';
 import { loadConfigCache, saveConfigCache } from './config-cache.ts';
+import type { ServerTrust } from './server-key.ts';
+import { probeVerifier } from './trust.ts';
 
 export interface ProbeLog {
   info(message: string): void;
@@ -32,6 +35,10 @@ export interface ConfigClientOptions {
   server: string;
   /** the agent key (bound to this agent's host) */
   key: string;
+  /** the host that key is bound to: probes are signed for it */
+  hostname: string;
+  /** the server key this agent trusts (server-key.ts), loaded */
+  trust: Pick<ServerTrust, 'admit'>;
   dataDir: string;
   allow: AllowPolicy;
   /** agent.yaml's per-probe overrides, applied to every configuration received */
@@ -64,7 +71,7 @@ export interface ConfigClient {
   reload(): Promise<boolean>;
 }
 
-const FIELDS = '{ version probes { id version definition } }';
+const FIELDS = '{ version publicKey probes { id version definition signature } }';
 const CONFIG_QUERY = `query AgentConfig { agentConfig ${FIELDS} }`;
 const CONFIG_SUBSCRIPTION = `subscription AgentConfigChanged { agentConfigChanged ${FIELDS} }`;
 /** refetches in a row while change events keep arriving during them; the resync catches up later */
@@ -123,9 +130,13 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
   function deliver(config: AgentConfig, source: 'server' | 'cache'): void {
     if (stopping.signal.aborted || config.version === current?.version) return;
     current = config;
-    const accepted = acceptConfig(config, options);
-    for (const r of accepted.refused)
-      log.warn(`probe ${r.id}${r.name ? ` (${r.name})` : ''} refused: ${r.message}`);
+    const verify = probeVerifier(options.trust.admit(config.publicKey, source), options.hostname);
+    const accepted = acceptConfig(config, { ...options, verify });
+    for (const r of accepted.refused) {
+      const line = `probe ${r.id}${r.name ? ` (${r.name})` : ''} refused: ${r.message}`;
+      if (r.reason === 'bad_signature' || r.reason === 'untrusted_key') log.error(line);
+      else log.warn(line);
+    }
     options.onSamples(refusedSamples(accepted.refused, Math.round(now())));
     options.onConfig({ ...accepted, source });
     if (source === 'server') {

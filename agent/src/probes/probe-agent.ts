@@ -13,7 +13,9 @@ import { refusedSamples, type ProbeOverrides, type RefusedProbe } from './agent-
 import { createConfigClient, type ConfigClientOptions, type ProbeLog } from './config-client.ts';
 import { createProbeRunner } from './run-probe.ts';
 import { createScheduler, type SchedulerStats } from './scheduler.ts';
+import { createServerTrust } from './server-key.ts';
 import type { ProbeTrace } from './trace.ts';
+import { signedForHost, type ReceivedProbe } from './trust.ts';
 
 export interface ProbeAgentOptions {
   server: string;
@@ -33,8 +35,10 @@ export interface ProbeAgentOptions {
   /** probe samples and self-metrics, for the next batch of this agent's host */
   onSamples(samples: SampleInput[]): void;
   log: ProbeLog;
-  /** this host's name: spreads a probe's runs across the fleet */
-  hostname?: string;
+  /** this host's name (the one the key is bound to): probes are signed for it; also spreads runs across the fleet */
+  hostname: string;
+  /** agent.yaml's serverKey: the server's public key to trust; absent: trust on first use (server-key.ts) */
+  serverKey?: string;
   maxConcurrent?: number;
   pluginById?: (id: string) => Plugin | undefined;
   platform?: Platform;
@@ -47,8 +51,11 @@ export interface ProbeAgent {
   start(): Promise<void>;
   /** Stops the feed and the scheduler (runs in flight are cancelled), then closes plugins. */
   stop(): Promise<void>;
-  /** Runs a definition once, now, under this agent's allow-list: the workbench's "run now". */
-  runNow(definition: unknown): Promise<ProbeTrace>;
+  /**
+   * Runs a probe once, now, under this agent's allow-list: the workbench's "run now". Throws
+   * (nothing run) unless the server signed it for this host and this command.
+   */
+  runNow(probe: ReceivedProbe, commandId: string): Promise<ProbeTrace>;
   stats(): SchedulerStats;
   /** The version of the configuration running now (the server's hash); undefined before the first. */
   configVersion(): string | undefined;
@@ -98,12 +105,15 @@ export function createProbeAgent(options: ProbeAgentOptions): ProbeAgent {
     onSamples,
     onTrace,
     ...(options.maxConcurrent ? { maxConcurrent: options.maxConcurrent } : {}),
-    ...(options.hostname ? { jitterSeed: options.hostname } : {}),
+    jitterSeed: options.hostname,
   });
+  const trust = createServerTrust({ dataDir: options.dataDir, log, ...(options.serverKey ? { configured: options.serverKey } : {}) });
 
   const config = createConfigClient({
     server: options.server,
     key: options.key,
+    hostname: options.hostname,
+    trust,
     dataDir: options.dataDir,
     allow,
     ...(options.overrides ? { overrides: options.overrides } : {}),
@@ -122,14 +132,27 @@ export function createProbeAgent(options: ProbeAgentOptions): ProbeAgent {
   });
 
   return {
-    start: () => config.start(),
+    async start() {
+      await trust.load();
+      await config.start();
+    },
     async stop() {
       await config.stop();
       await scheduler.stop();
       await runner.close();
+      await trust.settled();
     },
-    runNow: (definition) =>
-      runner.runOnce({ id: 'now', version: 0, definition: probeDefinitionSchema.parse(definition) }),
+    async runNow(probe, commandId) {
+      const key = trust.current();
+      if (!key || !signedForHost(key, options.hostname, probe, commandId)) {
+        const why = key
+          ? `its signature is not the server's for host ${options.hostname} and this command (changed after signing, or not from the server)`
+          : 'no server key is trusted yet (the agent has not received a signed configuration)';
+        log.error(`run-now of probe ${probe.id} v${probe.version} refused: ${why}`);
+        throw new Error(`refused (bad_signature): probe ${probe.id} v${probe.version} not run: ${why}`);
+      }
+      return runner.runOnce({ id: 'now', version: 0, definition: probeDefinitionSchema.parse(probe.definition) });
+    },
     stats: () => scheduler.stats(),
     configVersion: () => config.current()?.version,
     reload: async () => ((await config.reload()) ? config.current()?.version : undefined),

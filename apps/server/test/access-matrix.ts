@@ -75,6 +75,8 @@ export const accessMatrix: Record<RootField, Access> = {
 
   // what the agent itself uses
   'Query.agentConfig': 'agent',
+  // the public key agents pin: for operators pinning it by hand (agents get it with their configuration)
+  'Query.agentTrust': 'viewer',
   'Mutation.reportAgentCommand': 'agent',
   'Subscription.agentCommands': 'agent',
   'Subscription.agentConfigChanged': 'agent',

@@ -1,7 +1,9 @@
 // Commands to agents over their open subscription. The agent here is the test itself, speaking
 // the agent's protocol (subscribe to agentCommands, answer with reportAgentCommand).
+import { createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@esmon/db/testing';
+import { probeSigningPayload } from '@esmon/schema';
 import { startTestServer, type TestServer } from './harness.ts';
 import { wsClient } from './live-client.ts';
 
@@ -30,8 +32,9 @@ describe(`agent commands (${testDatabaseKind()})`, () => {
 
   it('delivers commands to the connected agent and returns its answers', async () => {
     const client = wsClient(s.url, key);
-    const seen: { kind: string; probe: { definition: { name: string } } | null }[] = [];
-    const stop = client.subscribe<{ agentCommands: { id: string; kind: string; probe: { definition: { name: string } } | null } }>(
+    type Probe = { id: number; version: number; definition: { name: string }; signature: string };
+    const seen: { id: string; kind: string; probe: Probe | null }[] = [];
+    const stop = client.subscribe<{ agentCommands: { id: string; kind: string; probe: Probe | null } }>(
       { query: 'subscription { agentCommands { id kind probe } }' },
       {
         next: ({ data }) => {
@@ -58,6 +61,16 @@ describe(`agent commands (${testDatabaseKind()})`, () => {
       const run = await s.gql<{ runProbeNow: unknown }>('mutation ($p: ID!, $h: ID!) { runProbeNow(probeId: $p, hostId: $h) }', { p: made.data!.createProbe.id, h: hostId }, analyst);
       expect(run.data!.runProbeNow).toEqual({ probe: 'pg port', steps: [{ id: 'connect', status: 'ok' }] });
       expect(seen.map((c) => c.kind)).toContain('runProbe');
+      // the probe is signed for this host and this command, with the key agentTrust publishes
+      const command = seen.find((c) => c.kind === 'runProbe')!;
+      const { publicKey } = (await s.gql<{ agentTrust: { publicKey: string } }>('{ agentTrust { publicKey } }', {}, viewer)).data!.agentTrust;
+      const serverKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey, 'base64').toString('base64url') }, format: 'jwk' });
+      const p = command.probe!;
+      const signs = (host: string, commandId: string) =>
+        verify(null, Buffer.from(probeSigningPayload({ host, id: p.id, version: p.version, definition: p.definition, command: commandId })), serverKey, Buffer.from(p.signature, 'base64'));
+      expect(signs('cmd-host', command.id)).toBe(true);
+      expect(signs('cmd-intruder', command.id)).toBe(false);
+      expect(signs('cmd-host', 'another-command')).toBe(false);
       expect((await s.gql('mutation ($p: ID!, $h: ID!) { runProbeNow(probeId: $p, hostId: $h) }', { p: made.data!.createProbe.id, h: hostId }, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     } finally {
       stop();

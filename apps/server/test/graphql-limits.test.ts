@@ -159,7 +159,7 @@ describe(`GraphQL abuse limits (${testDatabaseKind()})`, () => {
 
   /** Another app on the test server's database and services, listening on its own port. */
   async function listen(db: Database, env: Record<string, string> = {}): Promise<{ app: App; url: string }> {
-    const app = createApp({ db, bus: s.bus, store: s.store, log: createLogger('silent'), config: loadConfig(env), notify: s.notify });
+    const app = createApp({ db, bus: s.bus, store: s.store, log: createLogger('silent'), config: loadConfig(env), notify: s.notify, signer: s.signer });
     await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
     return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
   }

@@ -31,8 +31,15 @@ export interface TestServer extends RunningServer {
 /** `options.now`: the clock of the rate limits and the login back-off, for tests that move it. */
 export async function startTestServer(env: Record<string, string> = {}, options: Pick<StartServerOptions, 'now'> = {}): Promise<TestServer> {
   const testDb = await openTestDatabase({ migrated: false });
-  // a key of the test's own: the server never writes secret.key into the working directory
-  const config = loadConfig({ PORT: '0', ESMON_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'silent', ESMON_SECRET_KEY: randomBytes(32).toString('base64'), ...env });
+  // keys of the test's own: the server never writes secret.key or signing.key into the working directory
+  const config = loadConfig({
+    PORT: '0',
+    ESMON_ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: 'silent',
+    ESMON_SECRET_KEY: randomBytes(32).toString('base64'),
+    ESMON_SIGNING_KEY: randomBytes(32).toString('base64'),
+    ...env,
+  });
   let server = await startServer({ config, log: createLogger(config.LOG_LEVEL), db: testDb, ...options });
   let users = 0;
 

@@ -1,7 +1,9 @@
 // Probes over GraphQL: validation against the plugins' manifests (errors name the step and the
 // field), versions, authorization, and the agent-facing configuration with its live change feed.
+import { createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@esmon/db/testing';
+import { probeSigningPayload } from '@esmon/schema';
 import { startTestServer, type TestServer } from './harness.ts';
 import { subscribe, wsClient } from './live-client.ts';
 
@@ -16,6 +18,12 @@ const tcpProbe = (name: string, targets: object = {}) => ({
   timeoutSeconds: 5,
   targets,
 });
+
+/** An agent's check, from the published raw public key alone. */
+function signedBy(publicKey: string, text: string, signature: string): boolean {
+  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey, 'base64').toString('base64url') }, format: 'jwk' });
+  return verify(null, Buffer.from(text, 'utf8'), key, Buffer.from(signature, 'base64'));
+}
 
 describe(`probes over GraphQL (${testDatabaseKind()})`, () => {
   let s: TestServer;
@@ -98,6 +106,42 @@ describe(`probes over GraphQL (${testDatabaseKind()})`, () => {
       changes.close();
       await client.dispose();
     }
+  });
+
+  it("signs every probe of an agent's configuration for its host, with the key agentTrust and enrollAgent publish", async () => {
+    const trust = await s.gql<{ agentTrust: { algorithm: string; publicKey: string; keyId: string } }>('{ agentTrust { algorithm publicKey keyId } }', {}, viewer);
+    expect(trust.errors).toBeUndefined();
+    const { publicKey } = trust.data!.agentTrust;
+    expect(trust.data!.agentTrust).toEqual({ algorithm: 'Ed25519', publicKey: s.signer.publicKey, keyId: s.signer.keyId });
+
+    type Config = { agentConfig: { publicKey: string; probes: { id: string; version: number; definition: unknown; signature: string }[] } };
+    const r = await s.gql<Config>('{ agentConfig { publicKey probes { id version definition signature } } }', {}, agentKey);
+    expect(r.errors).toBeUndefined();
+    const { probes } = r.data!.agentConfig;
+    expect(r.data!.agentConfig.publicKey).toBe(publicKey);
+    expect(probes.length).toBeGreaterThan(1);
+    for (const p of probes) {
+      const text = (host: string, id = p.id) => probeSigningPayload({ host, id, version: p.version, definition: p.definition });
+      expect(signedBy(publicKey, text('probe-web-01'), p.signature), `probe ${p.id}`).toBe(true);
+      // not for another host, not as another probe
+      expect(signedBy(publicKey, text('probe-web-02'), p.signature)).toBe(false);
+      expect(signedBy(publicKey, text('probe-web-01', `${p.id}0`), p.signature)).toBe(false);
+    }
+
+    // an agent enrolled now learns the key with its own
+    const admin = await s.login();
+    const token = await s.gql<{ createEnrollmentToken: { token: string } }>('mutation { createEnrollmentToken(ttlMinutes: 5) { token } }', {}, admin);
+    const enrolled = await s.gql<{ enrollAgent: { serverKey: string } }>(
+      'mutation ($t: String!) { enrollAgent(token: $t, hostname: "probe-enrolled-01") { serverKey } }',
+      { t: token.data!.createEnrollmentToken.token },
+    );
+    expect(enrolled.data?.enrollAgent.serverKey).toBe(publicKey);
+
+    // and a restarted server (same ESMON_SIGNING_KEY) signs with the same key
+    await s.restart();
+    const again = await s.gql<Config>('{ agentConfig { publicKey probes { id signature } } }', {}, agentKey);
+    expect(again.data!.agentConfig.publicKey).toBe(publicKey);
+    expect(again.data!.agentConfig.probes.map((p) => p.signature)).toEqual(probes.map((p) => p.signature));
   });
 
   it('records the configuration an agent reports running: current until a probe for its host changes; a malformed one is refused', async () => {

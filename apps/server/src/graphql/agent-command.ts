@@ -1,5 +1,7 @@
-// Commands to a connected agent: runProbeNow (the per-step trace, from the real agent),
-// reloadAgent and pingAgent for people; agentCommands and reportAgentCommand for the agent.
+// Commands to a connected agent: runProbeNow (the per-step trace, from the real agent; the probe
+// signed for that host and that command), reloadAgent and pingAgent for people; agentCommands and
+// reportAgentCommand for the agent.
+import { signProbe } from '../probes/agent-config.ts';
 import { agentConnected, AgentCommandError, commandAgent } from '../probes/agent-commands.ts';
 import { definitionOfProbe } from '../probes/probe-rows.ts';
 import type { AgentCommand } from '../events/bus.ts';
@@ -50,10 +52,14 @@ builder.mutationField('reportAgentCommand', (t) =>
   }),
 );
 
-async function send(ctx: GraphQLContext, hostId: number, command: Omit<AgentCommand, 'id'>, timeoutMs: number) {
-  if (!(await ctx.prisma.host.findUnique({ where: { id: hostId }, select: { id: true } }))) throw userError('NOT_FOUND', `no host ${hostId}`);
+type Command = Omit<AgentCommand, 'id'>;
+
+/** `command`: the command, or made from the host's name and the command's id (a signed runProbe). */
+async function send(ctx: GraphQLContext, hostId: number, command: Command | ((hostname: string, id: string) => Command), timeoutMs: number) {
+  const host = await ctx.prisma.host.findUnique({ where: { id: hostId }, select: { hostname: true } });
+  if (!host) throw userError('NOT_FOUND', `no host ${hostId}`);
   try {
-    return await commandAgent(ctx.bus, hostId, command, timeoutMs);
+    return await commandAgent(ctx.bus, hostId, typeof command === 'function' ? (id) => command(host.hostname, id) : command, timeoutMs);
   } catch (err) {
     if (err instanceof AgentCommandError) throw userError('CONFLICT', err.message);
     throw err;
@@ -70,7 +76,8 @@ builder.mutationField('runProbeNow', (t) =>
       const row = await ctx.prisma.probe.findUnique({ where: { id: idArg(args.probeId, 'probeId') } });
       if (!row) throw userError('NOT_FOUND', `no probe ${args.probeId}`);
       const probe = { id: row.id, version: row.version, definition: definitionOfProbe(row) };
-      return send(ctx, idArg(args.hostId, 'hostId'), { kind: 'runProbe', probe }, (row.timeoutSeconds + 10) * 1000);
+      const signed = (hostname: string, id: string): Command => ({ kind: 'runProbe', probe: signProbe(probe, hostname, ctx.signer, id) });
+      return send(ctx, idArg(args.hostId, 'hostId'), signed, (row.timeoutSeconds + 10) * 1000);
     },
   }),
 );

@@ -21,11 +21,14 @@ const EnrollmentTokenRef = builder.objectRef<TokenPayload>('EnrollmentToken').im
   }),
 });
 
-const EnrolledAgent = builder.objectRef<{ key: string; hostname: string }>('EnrolledAgent').implement({
+const EnrolledAgent = builder.objectRef<{ key: string; hostname: string; serverKey: string }>('EnrolledAgent').implement({
   authScopes: { public: true },
   fields: (t) => ({
     key: t.exposeString('key', { description: "the agent's own key, bound to its host; shown once" }),
     hostname: t.exposeString('hostname'),
+    serverKey: t.exposeString('serverKey', {
+      description: "the server's Ed25519 public key (raw, base64) that signs probe definitions: the agent pins it (agent.yaml serverKey)",
+    }),
   }),
 });
 
@@ -57,7 +60,7 @@ builder.mutationField('enrollAgent', (t) =>
     resolve: async (_root, args, ctx) => {
       const input = validate(z.object({ token: z.string().min(1).max(200), hostname }), args, '');
       try {
-        return await enrollAgent(ctx.prisma, input);
+        return { ...(await enrollAgent(ctx.prisma, input)), serverKey: ctx.signer.publicKey };
       } catch (err) {
         if (err instanceof AuthError) throw userError('UNAUTHENTICATED', err.message);
         throw err;

@@ -1,9 +1,10 @@
 // Probes over GraphQL: CRUD with a version per save (analysts), every step's parameters checked
 // against its plugin's manifest; the plugin catalogue for the editor; and the agent-facing
-// `agentConfig` query and `agentConfigChanged` subscription (agent keys, their own host only).
+// `agentConfig` query and `agentConfigChanged` subscription (agent keys, their own host only),
+// every probe in them signed for that host; `agentTrust`: the public key agents pin.
 import { manifestJson } from '@esmon/schema';
 import { PLUGINS, pluginById } from '@esmon/plugin-registry';
-import { agentConfigFor, type AgentConfig, type AgentProbe } from '../probes/agent-config.ts';
+import { agentConfigFor, type SignedAgentConfig, type SignedAgentProbe } from '../probes/agent-config.ts';
 import { checkProbe } from '../probes/probe-check.ts';
 import { definitionOfProbe, insertProbeRows, updateProbeRows } from '../probes/probe-rows.ts';
 import { builder } from './builder.ts';
@@ -39,23 +40,52 @@ builder.prismaObject('ProbeVersion', {
   }),
 });
 
-const AgentProbeRef = builder.objectRef<AgentProbe>('AgentProbe').implement({
+const AgentProbeRef = builder.objectRef<SignedAgentProbe>('AgentProbe').implement({
   authScopes: { agent: true, viewer: true },
   fields: (t) => ({
     id: t.exposeID('id'),
     version: t.exposeInt('version'),
     definition: t.field({ type: 'JSON', resolve: (p) => p.definition }),
+    signature: t.exposeString('signature', {
+      description: "Ed25519 (base64) over probeSigningPayload({host, id, version, definition}) with the server's key; the agent runs nothing that fails it",
+    }),
   }),
 });
 
-const AgentConfigRef = builder.objectRef<AgentConfig>('AgentConfig').implement({
+const AgentConfigRef = builder.objectRef<SignedAgentConfig>('AgentConfig').implement({
   authScopes: { agent: true, viewer: true },
   description: "What one agent runs: the probes covering its host; `version` changes exactly when they do",
   fields: (t) => ({
     version: t.exposeString('version'),
     probes: t.field({ type: [AgentProbeRef], resolve: (c) => c.probes }),
+    publicKey: t.exposeString('publicKey', { description: 'the Ed25519 public key (raw, base64) that signed the probes' }),
   }),
 });
+
+interface AgentTrust {
+  algorithm: string;
+  publicKey: string;
+  keyId: string;
+}
+
+const AgentTrustRef = builder.objectRef<AgentTrust>('AgentTrust').implement({
+  authScopes: { viewer: true },
+  description: 'The key that signs probe definitions for agents: agents pin it (agent.yaml serverKey, or on first use)',
+  fields: (t) => ({
+    algorithm: t.exposeString('algorithm', { description: 'Ed25519' }),
+    publicKey: t.exposeString('publicKey', { description: 'the raw 32-byte public key, base64: the value of agent.yaml `serverKey`' }),
+    keyId: t.exposeString('keyId', { description: 'SHA-256 fingerprint (16 hex digits) that agents print in their logs' }),
+  }),
+});
+
+builder.queryField('agentTrust', (t) =>
+  t.field({
+    type: AgentTrustRef,
+    authScopes: { viewer: true },
+    description: "The public key agents verify probe definitions with, to pin it on agents enrolled without it",
+    resolve: (_root, _args, ctx) => ({ algorithm: ctx.signer.algorithm, publicKey: ctx.signer.publicKey, keyId: ctx.signer.keyId }),
+  }),
+);
 
 builder.queryField('probes', (t) =>
   t.prismaField({
@@ -168,7 +198,7 @@ builder.queryField('agentConfig', (t) =>
     type: AgentConfigRef,
     authScopes: { agent: true },
     description: "This agent's probes (the ones covering its host) with their versions",
-    resolve: (_root, _args, ctx) => agentConfigFor(ctx.prisma, agentHost(ctx)),
+    resolve: (_root, _args, ctx) => agentConfigFor(ctx.prisma, agentHost(ctx), ctx.signer),
   }),
 );
 
@@ -179,9 +209,9 @@ builder.subscriptionField('agentConfigChanged', (t) =>
     description: "This agent's configuration, each time a probe change alters it",
     subscribe: async function* (_root, _args, ctx) {
       const hostId = agentHost(ctx);
-      let last = (await agentConfigFor(ctx.prisma, hostId)).version;
+      let last = (await agentConfigFor(ctx.prisma, hostId, ctx.signer)).version;
       for await (const _ of ctx.bus.subscribe('probesChanged')) {
-        const config = await agentConfigFor(ctx.prisma, hostId);
+        const config = await agentConfigFor(ctx.prisma, hostId, ctx.signer);
         if (config.version === last) continue;
         last = config.version;
         yield config;

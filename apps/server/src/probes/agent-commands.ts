@@ -29,20 +29,18 @@ export function isAgentConnected(bus: EventBus, hostId: number): boolean {
   return (connectedOn(bus).get(hostId) ?? 0) > 0;
 }
 
+/** What to send; a function of the command's id when the command must name it (a signed runProbe). */
+export type CommandOf = Omit<AgentCommand, 'id'> | ((id: string) => Omit<AgentCommand, 'id'>);
+
 /** Sends `command` to the agent of `hostId` and resolves with its answer, or throws on silence. */
-export async function commandAgent(
-  bus: EventBus,
-  hostId: number,
-  command: Omit<AgentCommand, 'id'>,
-  timeoutMs: number,
-): Promise<unknown> {
+export async function commandAgent(bus: EventBus, hostId: number, command: CommandOf, timeoutMs: number): Promise<unknown> {
   if (!isAgentConnected(bus, hostId)) throw new AgentCommandError(`the agent of host ${hostId} is not connected`);
   const id = randomUUID();
   const answers = bus.subscribe('agentCommandResults', id)[Symbol.asyncIterator]();
   const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
   try {
     let answer = answers.next();
-    bus.publish('agentCommands', hostId, { ...command, id });
+    bus.publish('agentCommands', hostId, { ...(typeof command === 'function' ? command(id) : command), id });
     for (;;) {
       const first = await Promise.race([answer, deadline]);
       if (first === 'timeout') throw new AgentCommandError(`the agent of host ${hostId} did not answer within ${Math.round(timeoutMs / 1000)} s`);

@@ -1,8 +1,9 @@
 // What one agent runs: the enabled probes whose targets cover its host, each with its version,
-// and a version of the whole set (a hash) so the agent can tell a change from a repeat.
+// and a version of the whole set (a hash) so the agent can tell a change from a repeat. Each probe
+// handed out is signed for that host (schema's probeSigningPayload); the agent checks before it runs.
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '@esmon/db';
-import { hostInScope, hostScopeSchema, type ProbeDefinition } from '@esmon/schema';
+import { hostInScope, hostScopeSchema, probeSigningPayload, type ProbeDefinition } from '@esmon/schema';
 import { definitionOfProbe } from './probe-rows.ts';
 
 export interface AgentProbe {
@@ -17,6 +18,26 @@ export interface AgentConfig {
   probes: AgentProbe[];
 }
 
+/** What signs for agents: the server's key (auth/signing-key.ts), handed in. */
+export interface ProbeSigning {
+  /** the raw Ed25519 public key in base64 */
+  publicKey: string;
+  sign(text: string): string;
+}
+
+/** A probe as handed to the agent of `host`: with the signature over probeSigningPayload. */
+export interface SignedAgentProbe extends AgentProbe {
+  /** Ed25519 over probeSigningPayload({host, id, version, definition}), base64 */
+  signature: string;
+}
+
+export interface SignedAgentConfig {
+  version: string;
+  probes: SignedAgentProbe[];
+  /** the key that signed them: what the agent pins (or checks against its pin) */
+  publicKey: string;
+}
+
 type ProbeRow = Awaited<ReturnType<typeof enabledProbes>>[number];
 
 export interface ConfigHost {
@@ -28,9 +49,19 @@ export interface ConfigHost {
 /** The enabled probes in id order: what every host's configuration is chosen from. */
 export const enabledProbes = (prisma: PrismaClient) => prisma.probe.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
 
-export async function agentConfigFor(prisma: PrismaClient, hostId: number): Promise<AgentConfig> {
+/** The signed configuration of the agent of `hostId`. */
+export async function agentConfigFor(prisma: PrismaClient, hostId: number, signing: ProbeSigning): Promise<SignedAgentConfig> {
   const host = await prisma.host.findUnique({ where: { id: hostId }, select: { id: true, hostname: true, labels: true } });
-  return configOfHost(host, await enabledProbes(prisma));
+  const config = configOfHost(host, await enabledProbes(prisma));
+  return { version: config.version, publicKey: signing.publicKey, probes: host ? config.probes.map((p) => signProbe(p, host.hostname, signing)) : [] };
+}
+
+/** `probe` signed for `hostname`; with `command`, for that runProbe command only. */
+export function signProbe(probe: AgentProbe, hostname: string, signing: ProbeSigning, command?: string): SignedAgentProbe {
+  // signed as the agent receives it: JSON, so a value JSON drops (undefined) is not signed either
+  const definition = JSON.parse(JSON.stringify(probe.definition)) as ProbeDefinition;
+  const text = probeSigningPayload({ host: hostname, id: probe.id, version: probe.version, definition, ...(command ? { command } : {}) });
+  return { id: probe.id, version: probe.version, definition, signature: signing.sign(text) };
 }
 
 /** The configuration of `host` (none: no probes) among the enabled probes `rows`. */
