@@ -49,8 +49,12 @@ export async function runWithLocalAgent({ server, config, log, interval = '5s' }
       // its disk buffer lives with the rest of the product's data
       '--data-dir', join(config.ESMON_DATA_DIR, 'agent'),
     ],
-    // the key travels in the environment, not argv, so `ps` does not show it
-    { env: { ...process.env, ESMON_AGENT_KEY: key }, stdio: ['ignore', 'inherit', 'inherit'] },
+    // the key travels in the environment, not argv, so `ps` does not show it; under TLS the agent
+    // trusts the server's own certificate (self-signed ones included)
+    {
+      env: { ...process.env, ESMON_AGENT_KEY: key, ...(config.ESMON_TLS_CERT ? { NODE_EXTRA_CA_CERTS: config.ESMON_TLS_CERT } : {}) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
   );
   child.on('exit', (code, signal) => {
     if (!stopping) log.warn({ code, signal }, 'local agent exited');

@@ -1,3 +1,5 @@
+// first: before any module that could load zod
+import './app/no-eval.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
