@@ -5,12 +5,15 @@
 //   esmon db migrate                 apply pending migrations and exit
 //   esmon admin reset-password       set a new password for the admin (printed once)
 //   esmon key create ...             create an agent or integration key (secret printed once)
+//   esmon secret-key rotate          re-seal stored secrets with a new key
 import { parseArgs } from 'node:util';
 import { migrate, openDatabase, DatabaseError, MigrationError } from '@esmon/db';
 import { createApiKey, resetPassword } from './auth/accounts.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './main.ts';
+import { loadSecretKey, secretBox, SecretBoxError } from './notify/secret-box.ts';
+import { newSecretKey, resealSecrets, secretKeyFile } from './notify/rotate-secret-key.ts';
 import { runWithLocalAgent } from './local-agent.ts';
 
 const USAGE = `usage: esmon <command> [options]
@@ -24,6 +27,9 @@ commands:
   key create --kind agent --hostname H [--name N]
   key create --kind integration --role viewer|analyst|admin [--name N] [--expires-days D]
                                 create an API key; the secret is printed once
+  secret-key rotate [--new-key BASE64]
+                                re-seal the stored channel secrets with a new key (random unless given);
+                                stop the servers first, start them with the new key after
   help                          show this text`;
 
 class UsageError extends Error {}
@@ -142,13 +148,37 @@ async function run(argv: string[]): Promise<void> {
       process.stdout.write(`created ${kind} key ${apiKey.id} (${apiKey.prefix}…)\n${secret}\n`);
       return;
     }
+    case 'secret-key': {
+      if (sub !== 'rotate') throw new UsageError('usage: esmon secret-key rotate [--new-key BASE64]');
+      const { values } = parseArgs({ args: rest, options: { 'new-key': { type: 'string' } }, strict: true });
+      const current = await loadSecretKey({ env: config.ESMON_SECRET_KEY, dataDir: config.ESMON_DATA_DIR });
+      const next = newSecretKey(values['new-key']);
+      if (next.equals(current)) throw new UsageError('the new key is the current key');
+      const keyFile = config.ESMON_SECRET_KEY ? undefined : secretKeyFile(config.ESMON_DATA_DIR);
+      await keyFile?.stage(next);
+      const count = await withDatabase(config, (db) => resealSecrets(db.prisma, secretBox(current), secretBox(next))).catch(async (err: unknown) => {
+        await keyFile?.discard();
+        throw err;
+      });
+      if (keyFile) {
+        await keyFile.install();
+        process.stdout.write(`re-sealed the secrets of ${count} channel(s); ${keyFile.file} holds the new key: start the servers again\n`);
+      } else {
+        // the key lives in the environment: only the operator can change it there
+        process.stdout.write(
+          `re-sealed the secrets of ${count} channel(s) with a new key. Set it on every server instance, then start them:\n` +
+            `ESMON_SECRET_KEY=${next.toString('base64')}\n`,
+        );
+      }
+      return;
+    }
     default:
       throw new UsageError(`unknown command: ${command}\n\n${USAGE}`);
   }
 }
 
 run(process.argv.slice(2)).catch((err: unknown) => {
-  const known = err instanceof UsageError || err instanceof ConfigError || err instanceof DatabaseError || err instanceof MigrationError;
+  const known = err instanceof UsageError || err instanceof ConfigError || err instanceof DatabaseError || err instanceof MigrationError || err instanceof SecretBoxError;
   const message = err instanceof Error ? err.message : String(err);
   const isParseArgs = err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS');
   process.stderr.write(`esmon: ${known || isParseArgs ? message : (err as Error)?.stack ?? message}\n`);

@@ -94,6 +94,41 @@ const proxyHops = (name: string) =>
       return z.NEVER;
     });
 
+/** A file path, or unset (an empty string is unset too). */
+const optionalPath = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v : undefined));
+
+/**
+ * Origins allowed to call the API from a browser page of their own: comma-separated exact origins
+ * (scheme://host[:port]). `*` is refused: the allow-list is the point.
+ */
+const corsOrigins = (name: string) =>
+  z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const origins = v.split(',').map((o) => o.trim()).filter(Boolean);
+      for (const origin of origins) {
+        if (origin === '*') {
+          ctx.addIssue({ code: 'custom', message: `${name} must list exact origins; * (any site) is refused: name each origin, e.g. https://ops.example.com` });
+          return z.NEVER;
+        }
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(origin);
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+          ctx.addIssue({ code: 'custom', message: `${name}: "${origin}" is not an origin; write scheme://host[:port] with no path or trailing slash, e.g. https://ops.example.com` });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    });
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
@@ -163,6 +198,14 @@ const configSchema = z.object({
     .string()
     .optional()
     .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'ESMON_SECRET_KEY must be 32 bytes in base64 (openssl rand -base64 32)'),
+  /**
+   * the Ed25519 key that signs probe definitions for agents: its 32-byte seed in base64. Unset: made
+   * once as DATA_DIR/signing.key. Several server instances of one installation need the same key.
+   */
+  ESMON_SIGNING_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || Buffer.from(v.trim(), 'base64').length === 32, 'ESMON_SIGNING_KEY must be a 32-byte Ed25519 seed in base64 (openssl rand -base64 32)'),
   /** the workbench's address as people reach it, for links in notifications (default: this server's) */
   ESMON_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'ESMON_PUBLIC_URL must be an http(s) URL' }).optional(),
   /** "off": this server sends no notifications (another one does, or a test drives the outbox) */
@@ -202,7 +245,16 @@ const configSchema = z.object({
   ESMON_GRAPHQL_INTROSPECTION: toggle('ESMON_GRAPHQL_INTROSPECTION', 'on'),
   /** off: no GraphiQL page on GET /graphql */
   ESMON_GRAPHIQL: toggle('ESMON_GRAPHIQL', 'on'),
+  /** PEM certificate (chain) and private key files: both set, the server speaks https and wss only */
+  ESMON_TLS_CERT: optionalPath,
+  ESMON_TLS_KEY: optionalPath,
+  /** browser origins other than the server's own allowed to call /graphql and /api/v1/ingest */
+  ESMON_CORS_ORIGINS: corsOrigins('ESMON_CORS_ORIGINS'),
 })
+  .refine((c) => (c.ESMON_TLS_CERT === undefined) === (c.ESMON_TLS_KEY === undefined), {
+    path: ['ESMON_TLS_CERT'],
+    message: 'ESMON_TLS_CERT and ESMON_TLS_KEY go together: set both (certificate and key files) for https, or neither for plain http',
+  })
   .refine((c) => c.ESMON_INGEST_MAX_AGE < c.ESMON_RETENTION_RAW, {
     path: ['ESMON_INGEST_MAX_AGE'],
     message: 'ESMON_INGEST_MAX_AGE must be shorter than ESMON_RETENTION_RAW (older samples would be dropped at once)',

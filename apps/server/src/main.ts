@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { migrate, openDatabase, type Database } from '@esmon/db';
 import { createApp } from './app.ts';
 import { ensureAdmin } from './auth/accounts.ts';
+import { loadProbeSigner, type ProbeSigner } from './auth/signing-key.ts';
 import { ensureDefaultRules } from './rules/defaults.ts';
 import { channelTypes } from './notify/channels/index.ts';
 import type { Outbox } from './notify/outbox.ts';
 import { createNotificationPipeline, ensureDefaultChannels, wakeOnAlertEvents } from './notify/pipeline.ts';
 import { createNotifyServices, type NotifyServices } from './notify/services.ts';
 import type { Config } from './config.ts';
+import { loadTlsFiles } from './http/tls.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import { startLiveness } from './ingest/liveness.ts';
 import type { Logger } from './log.ts';
@@ -24,6 +26,8 @@ export interface RunningServer {
   evaluator: Evaluator;
   notify: NotifyServices;
   outbox: Outbox;
+  /** signs probe definitions for agents; its public key is what they pin */
+  signer: ProbeSigner;
   close(): Promise<void>;
 }
 
@@ -39,8 +43,11 @@ export interface StartServerOptions {
 }
 
 export async function startServer({ config, log, onGeneratedPassword, db: given, now }: StartServerOptions): Promise<RunningServer> {
+  // a bad certificate or key stops the start before anything else is opened
+  const tls = config.ESMON_TLS_CERT && config.ESMON_TLS_KEY ? await loadTlsFiles(config.ESMON_TLS_CERT, config.ESMON_TLS_KEY) : undefined;
   const db = given ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.ESMON_DATA_DIR }));
   log.info({ database: db.describe }, 'database open');
+  let signer: ProbeSigner;
   try {
     const { applied } = await migrate(db.sql);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
@@ -52,6 +59,9 @@ export async function startServer({ config, log, onGeneratedPassword, db: given,
     if (defaults.created.length > 0) log.info({ rules: defaults.created }, 'default rules created');
     const channels = await ensureDefaultChannels(db.sql);
     if (channels.length > 0) log.info({ channels }, 'default notification channels created');
+    // agents pin this key: made once (or given), never replaced behind their back
+    signer = await loadProbeSigner({ env: config.ESMON_SIGNING_KEY, dataDir: config.ESMON_DATA_DIR });
+    log.info({ keyId: signer.keyId, from: config.ESMON_SIGNING_KEY ? 'ESMON_SIGNING_KEY' : 'signing.key' }, 'probe signing key');
   } catch (err) {
     if (!given) await db.close();
     throw err;
@@ -78,7 +88,7 @@ export async function startServer({ config, log, onGeneratedPassword, db: given,
     dataDir: config.ESMON_DATA_DIR,
     publicUrl: () => config.ESMON_PUBLIC_URL ?? listeningAt,
   });
-  const app = createApp({ db, bus, store, log, config, evaluation: () => evaluator.stats(), notify, ...(now ? { now } : {}) });
+  const app = createApp({ db, bus, store, log, config, evaluation: () => evaluator.stats(), notify, signer, ...(tls ? { tls } : {}), ...(now ? { now } : {}) });
   // the audit log's retention rides on the store's maintenance runs
   store.maintenance.also('audit log retention', async (t) => {
     const pruned = await app.services.audit.prune(new Date(t - config.ESMON_AUDIT_RETENTION * 1000));
@@ -101,7 +111,7 @@ export async function startServer({ config, log, onGeneratedPassword, db: given,
   });
   const { port } = app.server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-  const url = `http://${host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
   listeningAt = url;
   log.info({ url }, 'esmon server listening');
   store.maintenance.start();
@@ -114,6 +124,7 @@ export async function startServer({ config, log, onGeneratedPassword, db: given,
     evaluator,
     notify,
     outbox,
+    signer,
     close: async () => {
       stopLiveness();
       stopWaking();

@@ -68,7 +68,7 @@ export interface AgentCommand {
   id: string;
   kind: 'runProbe' | 'reload' | 'ping';
   /** runProbe: the probe as stored now (it may not be in the agent's config yet) */
-  probe?: { id: number; version: number; definition: unknown };
+  probe?: { id: number; version: number; definition: unknown; signature?: string };
 }
 
 /** Channel name → its arguments: a topic id (when scoped), then the payload. */
@@ -82,11 +82,12 @@ export type EventChannels = {
   probesChanged: [];
   /** to the agent of one host */
   agentCommands: [hostId: number, command: AgentCommand];
-  /** an agent's answer to a command, by command id */
-  /** an agent's answer; `hostId` is the answering agent's, so no other host's key can answer */
+  /** an agent's answer to a command, by command id; `hostId` is the answering agent's, so no other host's key can answer */
   agentCommandResults: [commandId: string, result: { ok: boolean; result: unknown; hostId: number }];
   /** silences or maintenance windows changed */
   mutesChanged: [];
+  /** a session, API key or user changed (logout, revoked, disabled, role): open sockets are checked again */
+  credentialsChanged: [];
   /** published after the transaction that stored the event committed */
   alertEvents: [event: AlertEventMessage];
   alertResolvedManually: [event: AlertResolvedEvent];

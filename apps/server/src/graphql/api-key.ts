@@ -89,7 +89,10 @@ builder.mutationField('revokeApiKey', (t) =>
       const id = idArg(args.id);
       const key = await ctx.prisma.apiKey.findUnique({ where: { id } });
       if (!key) throw userError('NOT_FOUND', `no API key ${id}`);
-      return ctx.prisma.apiKey.update({ ...query, where: { id }, data: { revokedAt: key.revokedAt ?? new Date() } });
+      const revoked = await ctx.prisma.apiKey.update({ ...query, where: { id }, data: { revokedAt: key.revokedAt ?? new Date() } });
+      // its open sockets (an agent's commands and config feed) close now
+      ctx.bus.publish('credentialsChanged');
+      return revoked;
     },
   }),
 );

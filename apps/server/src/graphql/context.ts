@@ -2,6 +2,7 @@
 import type { PrismaClient, Sql } from '@esmon/db';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { ProbeSigner } from '../auth/signing-key.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Ingest } from '../ingest/ingest-batch.ts';
 import type { LoginLimiter } from '../limits/limits.ts';
@@ -20,6 +21,8 @@ export interface GraphQLServices {
   audit: AuditLog;
   /** rate limits and back-off in front of every password check (limits/login-guard.ts) */
   loginGuard: LoginLimiter;
+  /** signs the probe definitions handed to agents (auth/signing-key.ts) */
+  signer: ProbeSigner;
 }
 
 export interface GraphQLContext extends GraphQLServices {

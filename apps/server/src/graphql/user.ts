@@ -72,6 +72,7 @@ builder.mutationField('logout', (t) =>
     resolve: async (_root, _args, ctx) => {
       if (ctx.principal.kind !== 'user') return false;
       await ctx.prisma.session.update({ where: { id: ctx.principal.sessionId }, data: { revokedAt: new Date() } });
+      ctx.bus.publish('credentialsChanged');
       return true;
     },
   }),
@@ -151,7 +152,7 @@ builder.mutationField('updateUser', (t) =>
         ...(change.disabled != null ? { disabled: change.disabled } : {}),
         ...(change.name != null ? { name: change.name || null } : {}),
       };
-      return ctx.prisma.$transaction(async (tx) => {
+      const user = await ctx.prisma.$transaction(async (tx) => {
         // two admins demoting each other at once: the second waits and counts after the first
         await tx.$queryRaw`SELECT id FROM users WHERE role = 'admin' FOR UPDATE`;
         const user = await tx.user.findUnique({ where: { id } });
@@ -162,6 +163,9 @@ builder.mutationField('updateUser', (t) =>
         if (admins === 0) throw userError('CONFLICT', `${user.email} is the last enabled admin: make another admin first`);
         return tx.user.findUniqueOrThrow({ ...query, where: { id: updated.id } });
       });
+      // a demoted or disabled user's open sockets close now, not at their next request
+      if (change.role != null || change.disabled != null) ctx.bus.publish('credentialsChanged');
+      return user;
     },
   }),
 );

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { GraphQLError, type DocumentNode, type execute, type ExecutionArgs } from 'graphql';
-import { createYoga, renderGraphiQL, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { describeAuthFailure, type Authenticate, type AuthResult } from '../auth/authenticate.ts';
@@ -16,12 +16,14 @@ import type { ClientAddress } from '../limits/client-address.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { Logger } from '../log.ts';
 import type { GraphQLContext, GraphQLServices } from './context.ts';
+import { renderGraphiQLPage } from './graphiql-page.ts';
 import { guardPlugins, type GraphQLGuards } from './operation-limits.ts';
 import { limitWebSocketUpgrades, rateLimitedError, sendRateLimited } from './rate-limits.ts';
 import { schema } from './schema.ts';
+import { useStorableInput } from './storable-input.ts';
+import { createSocketTrust } from './socket-trust.ts';
 
 export const graphiqlAssetsDir = join(dirname(createRequire(import.meta.url).resolve('@graphql-yoga/graphiql/package.json')), 'dist');
-const CDN = /https:\/\/unpkg\.com\/@graphql-yoga\/graphiql@[^/]+\/dist\//g;
 
 export interface CreateGraphQLOptions {
   services: GraphQLServices;
@@ -43,14 +45,19 @@ type Enveloped = { execute: (args: ExecutionArgs) => OperationResult; subscribe:
 type OperationResult = ReturnType<typeof execute>;
 
 export function createGraphQL({ services, authenticate, log, guards, limits, clientAddress }: CreateGraphQLOptions) {
+  const graphiqlOptions = { title: 'esmon GraphQL', subscriptionsProtocol: 'WS' } as const;
+  // rendered once: its inline scripts' hashes go into GraphiQL's Content-Security-Policy (app.ts)
+  const graphiqlPage = renderGraphiQLPage(graphiqlOptions);
   const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: guards.graphiql ? { title: 'esmon GraphQL', subscriptionsProtocol: 'WS' } : false,
+    graphiql: guards.graphiql ? graphiqlOptions : false,
+    // CORS is answered in front of yoga, for every API route alike (http/cors.ts)
+    cors: false,
     batching: guards.maxBatch > 0 ? { limit: guards.maxBatch } : false,
-    plugins: guardPlugins(guards),
-    renderGraphiQL: (opts) => renderGraphiQL(opts).replace(CDN, '/graphiql/assets/'),
+    plugins: [...guardPlugins(guards), useStorableInput()],
+    renderGraphiQL: () => graphiqlPage.html,
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),
       info: (...args) => log.info(args.map(String).join(' ')),
@@ -82,8 +89,16 @@ export function createGraphQL({ services, authenticate, log, guards, limits, cli
   /** Attaches graphql-ws to the HTTP server on the same path. */
   const attachWebSocket = (server: Server) => {
     const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, verifyClient: limitWebSocketUpgrades(limits.websocket, clientAddress) });
+    // revocation, logout, a disabled user or a changed role closes the open sockets at once
+    const trust = createSocketTrust({ authenticate, bus: services.bus, log });
     const disposable = useServer(
       {
+        onConnect: async (ctx) => {
+          const header = headerOf(ctx.connectionParams ?? {}) || undefined;
+          trust.hold(ctx.extra.socket, header, await authenticate(header));
+          return true;
+        },
+        onClose: (ctx) => trust.release(ctx.extra.socket),
         // the enveloped execute/subscribe travel in rootValue, as yoga's graphql-ws recipe does
         execute: (args) => (args.rootValue as Enveloped).execute(args),
         subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
@@ -132,10 +147,11 @@ export function createGraphQL({ services, authenticate, log, guards, limits, cli
       wss,
     );
     return async () => {
+      trust.stop();
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     };
   };
 
-  return { yoga, handle, attachWebSocket };
+  return { yoga, handle, attachWebSocket, graphiqlScriptHashes: graphiqlPage.scriptHashes };
 }
