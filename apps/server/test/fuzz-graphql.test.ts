@@ -268,7 +268,8 @@ const TARGETS: Record<string, Target> = {
   },
 };
 
-describe(`GraphQL mutation fuzzing (${testDatabaseKind()})`, () => {
+// a class is a hundred requests or so: seconds, more on a loaded machine
+describe(`GraphQL mutation fuzzing (${testDatabaseKind()})`, { timeout: 120_000 }, () => {
   let s: TestServer;
   const tokens: Record<string, string> = {};
   const cases: Record<string, number> = {};

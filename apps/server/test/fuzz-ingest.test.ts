@@ -9,7 +9,8 @@ import { testDatabaseKind } from '@esmon/db/testing';
 import { CLASSES, SEED, type Case } from './fuzz-ingest-cases.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
-describe(`ingest fuzzing (${testDatabaseKind()})`, () => {
+// a class is a hundred requests or so: seconds, more on a loaded machine
+describe(`ingest fuzzing (${testDatabaseKind()})`, { timeout: 120_000 }, () => {
   let s: TestServer;
   let key: string;
   const cases: Record<string, number> = {};

@@ -54,7 +54,8 @@ async function sealedOf(dataDir: string, name: string): Promise<string> {
   }
 }
 
-describe('esmon secret-key rotate', () => {
+// each test starts the real command (and PGlite) up to three times: seconds each on a busy machine
+describe('esmon secret-key rotate', { timeout: 120_000 }, () => {
   it('re-seals with a new key file, written 0600 only after the database committed', async () => {
     const dataDir = await installation(undefined);
     const old = await loadSecretKey({ dataDir });

@@ -2,9 +2,9 @@
 // only what this server (not whoever sits on the wire, the database or the agent's disk) decided.
 // ESMON_SIGNING_KEY (the 32-byte private seed in base64; every server instance of one installation
 // needs the same), else `signing.key` in the data directory, made (mode 0600) at first start.
-import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
+import { readOrMakeKeyFile } from './key-file.ts';
 import { PROBE_SIGNATURE_ALGORITHM } from '@esmon/schema';
 
 export const SIGNING_KEY_FILE = 'signing.key';
@@ -57,26 +57,7 @@ export async function loadProbeSigner(options: { env?: string; dataDir: string }
     return probeSigner(seed);
   }
   const file = join(options.dataDir, SIGNING_KEY_FILE);
-  const existing = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    throw new SigningKeyError(`cannot read ${file}: ${err.message}`);
-  });
-  if (existing !== undefined) {
-    const seed = seedOf(existing);
-    if (!seed) throw new SigningKeyError(`${file} does not hold a 32-byte Ed25519 seed in base64: restore it from a backup (agents trust its key), or delete it to make a new one and re-pin every agent`);
-    return probeSigner(seed);
-  }
-  await mkdir(options.dataDir, { recursive: true });
-  // written whole, then linked into place: link() fails when the file exists, so of two servers
-  // starting at once on one directory one key wins and both read it complete
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  await writeFile(tmp, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-  try {
-    await link(tmp, file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new SigningKeyError(`cannot write ${file}: ${(err as Error).message}`);
-  } finally {
-    await unlink(tmp).catch(() => undefined);
-  }
-  return loadProbeSigner(options);
+  const seed = seedOf(await readOrMakeKeyFile(file, (message) => new SigningKeyError(message)));
+  if (!seed) throw new SigningKeyError(`${file} does not hold a 32-byte Ed25519 seed in base64: restore it from a backup (agents trust its key), or delete it to make a new one and re-pin every agent`);
+  return probeSigner(seed);
 }

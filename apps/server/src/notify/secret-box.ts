@@ -4,8 +4,8 @@
 // else `secret.key` in the data directory, made (mode 0600) on first use. Each sealed value
 // carries its own random IV and the GCM tag: tampering fails to open rather than giving garbage.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readOrMakeKeyFile } from '../auth/key-file.ts';
 
 export interface SecretBox {
   seal(value: unknown): string;
@@ -51,26 +51,7 @@ export async function loadSecretKey(options: { env?: string; dataDir: string }):
     return key;
   }
   const file = join(options.dataDir, 'secret.key');
-  const existing = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    throw new SecretBoxError(`cannot read ${file}: ${err.message}`);
-  });
-  if (existing !== undefined) {
-    const key = Buffer.from(existing.trim(), 'base64');
-    if (key.length !== 32) throw new SecretBoxError(`${file} does not hold a 32-byte key in base64`);
-    return key;
-  }
-  await mkdir(options.dataDir, { recursive: true });
-  // written whole to a temporary file, then linked into place: link() fails when secret.key exists,
-  // so of two servers starting at once on one directory, one key wins and both read it complete
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  await writeFile(tmp, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-  try {
-    await link(tmp, file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new SecretBoxError(`cannot write ${file}: ${(err as Error).message}`);
-  } finally {
-    await unlink(tmp).catch(() => undefined);
-  }
-  return loadSecretKey(options);
+  const key = Buffer.from((await readOrMakeKeyFile(file, (message) => new SecretBoxError(message))).trim(), 'base64');
+  if (key.length !== 32) throw new SecretBoxError(`${file} does not hold a 32-byte key in base64`);
+  return key;
 }
