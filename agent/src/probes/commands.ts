@@ -5,7 +5,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { backoffMs } from '../backoff.ts';
 import { httpPost } from '../http-post.ts';
 import { AgentWebSocket } from '../web-socket.ts';
-import type { ProbeLog } from './config-client.ts';
+import type { ProbeLog } from './probe-log.ts';
 import type { ProbeAgent } from './probe-agent.ts';
 
 interface Command {

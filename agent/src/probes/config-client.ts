@@ -21,14 +21,9 @@ import {
 } from './agent-config.ts';
 import type { AllowPolicy } from './allow.ts';
 import { loadConfigCache, saveConfigCache } from './config-cache.ts';
+import type { ProbeLog } from './probe-log.ts';
 import type { ServerTrust } from './server-key.ts';
 import { probeVerifier } from './trust.ts';
-
-export interface ProbeLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
 
 export interface ConfigClientOptions {
   /** the esmon server's base URL, http(s) */

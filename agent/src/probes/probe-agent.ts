@@ -10,7 +10,8 @@ import {
   type SampleInput,
 } from '@esmon/schema';
 import { refusedSamples, type ProbeOverrides, type RefusedProbe } from './agent-config.ts';
-import { createConfigClient, type ConfigClientOptions, type ProbeLog } from './config-client.ts';
+import { createConfigClient, type ConfigClientOptions } from './config-client.ts';
+import type { ProbeLog } from './probe-log.ts';
 import { createProbeRunner } from './run-probe.ts';
 import { createScheduler, type SchedulerStats } from './scheduler.ts';
 import { createServerTrust } from './server-key.ts';

@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ProbeLog } from './config-client.ts';
+import type { ProbeLog } from './probe-log.ts';
 import { keyIdOf, serverPublicKey, type TrustVerdict } from './trust.ts';
 
 export const SERVER_KEY_PIN_FILE = 'server-key.pin';
