@@ -4,7 +4,7 @@
 // every probe in them signed for that host; `agentTrust`: the public key agents pin.
 import { manifestJson } from '@esmon/schema';
 import { PLUGINS, pluginById } from '@esmon/plugin-registry';
-import { agentConfigFor, type SignedAgentConfig, type SignedAgentProbe } from '../probes/agent-config.ts';
+import { agentConfigFor, hostConfig, signConfig, type SignedAgentConfig, type SignedAgentProbe } from '../probes/agent-config.ts';
 import { checkProbe } from '../probes/probe-check.ts';
 import { definitionOfProbe, insertProbeRows, updateProbeRows } from '../probes/probe-rows.ts';
 import { builder } from './builder.ts';
@@ -209,12 +209,13 @@ builder.subscriptionField('agentConfigChanged', (t) =>
     description: "This agent's configuration, each time a probe change alters it",
     subscribe: async function* (_root, _args, ctx) {
       const hostId = agentHost(ctx);
-      let last = (await agentConfigFor(ctx.prisma, hostId, ctx.signer)).version;
+      let last = (await hostConfig(ctx.prisma, hostId)).config.version;
       for await (const _ of ctx.bus.subscribe('probesChanged')) {
-        const config = await agentConfigFor(ctx.prisma, hostId, ctx.signer);
-        if (config.version === last) continue;
-        last = config.version;
-        yield config;
+        // every agent hears every probe change: only the ones whose configuration moved sign it
+        const current = await hostConfig(ctx.prisma, hostId);
+        if (current.config.version === last) continue;
+        last = current.config.version;
+        yield signConfig(current, ctx.signer);
       }
     },
     resolve: (config) => config,

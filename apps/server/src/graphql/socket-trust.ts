@@ -2,8 +2,7 @@
 // a session, key or user changes (credentialsChanged on the bus) and every minute (expiry), and a
 // socket whose token no longer authenticates, or now acts with another role, is closed at once, its
 // subscriptions with it. The client reconnects and is authorised afresh.
-import type { AuthResult, Authenticate } from '../auth/authenticate.ts';
-import { describeAuthFailure } from '../auth/authenticate.ts';
+import { describeAuthFailure, type AuthResult, type Authenticate } from '../auth/authenticate.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Logger } from '../log.ts';
 
@@ -13,10 +12,10 @@ export interface ClosableSocket {
 }
 
 /** graphql-ws's code for "Forbidden"; clients see it as the reason the socket closed. */
-export const CLOSE_FORBIDDEN = 4403;
+const CLOSE_FORBIDDEN = 4403;
 
 /** Who a result is, for telling a changed principal from the same one (null: refused). */
-export function identityOf(auth: AuthResult): string | null {
+function identityOf(auth: AuthResult): string | null {
   if (!auth.ok) return null;
   const p = auth.principal;
   switch (p.kind) {
@@ -92,13 +91,10 @@ export function createSocketTrust({ authenticate, bus, log, everyMs = 60_000 }: 
     release(socket: ClosableSocket): void {
       sockets.delete(socket);
     },
-    /** Checks every open socket now (tests; the bus and the timer do it otherwise). */
-    check,
     stop(): void {
       clearInterval(timer);
       void changes.return?.();
       sockets.clear();
     },
-    size: () => sockets.size,
   };
 }

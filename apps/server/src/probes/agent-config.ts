@@ -49,11 +49,20 @@ export interface ConfigHost {
 /** The enabled probes in id order: what every host's configuration is chosen from. */
 export const enabledProbes = (prisma: PrismaClient) => prisma.probe.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
 
+/** The configuration of the agent of `hostId`, not signed yet, and the host it is for (null: none). */
+export async function hostConfig(prisma: PrismaClient, hostId: number): Promise<{ hostname: string | null; config: AgentConfig }> {
+  const host = await prisma.host.findUnique({ where: { id: hostId }, select: { id: true, hostname: true, labels: true } });
+  return { hostname: host?.hostname ?? null, config: configOfHost(host, await enabledProbes(prisma)) };
+}
+
+/** A host's configuration as handed to its agent: every probe signed for that host. */
+export function signConfig({ hostname, config }: { hostname: string | null; config: AgentConfig }, signing: ProbeSigning): SignedAgentConfig {
+  return { version: config.version, publicKey: signing.publicKey, probes: hostname === null ? [] : config.probes.map((p) => signProbe(p, hostname, signing)) };
+}
+
 /** The signed configuration of the agent of `hostId`. */
 export async function agentConfigFor(prisma: PrismaClient, hostId: number, signing: ProbeSigning): Promise<SignedAgentConfig> {
-  const host = await prisma.host.findUnique({ where: { id: hostId }, select: { id: true, hostname: true, labels: true } });
-  const config = configOfHost(host, await enabledProbes(prisma));
-  return { version: config.version, publicKey: signing.publicKey, probes: host ? config.probes.map((p) => signProbe(p, host.hostname, signing)) : [] };
+  return signConfig(await hostConfig(prisma, hostId), signing);
 }
 
 /** `probe` signed for `hostname`; with `command`, for that runProbe command only. */
